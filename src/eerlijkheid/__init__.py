@@ -1,0 +1,63 @@
+"""eerlijkheid: audit public service decisions for discrimination.
+
+Compute disparities per group, per intersection and against a reference group, with
+honest statistics, from any dataframe engine or from pre-aggregated counts.
+
+Examples
+--------
+>>> import pandas as pd
+>>> import eerlijkheid as ee
+>>> frame = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 60,
+...                       "d": ["ja"] * 20 + ["nee"] * 20 + ["ja"] * 15 + ["nee"] * 45})
+>>> table = ee.count_table(frame, decision="d", groups=["g"])
+>>> [round(d.ratio, 2) for d in ee.disparities(table)]
+[2.0]
+"""
+
+from eerlijkheid._version import __version__
+from eerlijkheid.config import Roles
+from eerlijkheid.counts import CountTable, count_table
+from eerlijkheid.exceptions import (
+    ColumnNotFoundError,
+    ConfigError,
+    CountsError,
+    DataError,
+    EerlijkheidError,
+    EerlijkheidWarning,
+    EmptyDataError,
+    InvalidValuesError,
+    MixedTypesError,
+    ReadError,
+    RoleError,
+    RoundedCountsWarning,
+    SingleLevelError,
+)
+from eerlijkheid.ingest import read_table, sniff_csv
+from eerlijkheid.metrics import METRICS, Disparity, GroupMetric, disparities, group_metrics
+
+__all__ = [
+    "METRICS",
+    "ColumnNotFoundError",
+    "ConfigError",
+    "CountTable",
+    "CountsError",
+    "DataError",
+    "Disparity",
+    "EerlijkheidError",
+    "EerlijkheidWarning",
+    "EmptyDataError",
+    "GroupMetric",
+    "InvalidValuesError",
+    "MixedTypesError",
+    "ReadError",
+    "RoleError",
+    "Roles",
+    "RoundedCountsWarning",
+    "SingleLevelError",
+    "__version__",
+    "count_table",
+    "disparities",
+    "group_metrics",
+    "read_table",
+    "sniff_csv",
+]

@@ -1,0 +1,8 @@
+"""The installed version of eerlijkheid."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("eerlijkheid")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"

@@ -1,0 +1,210 @@
+"""The audit specification: which column plays which role.
+
+:class:`Roles` names the columns of the data: the decision under audit, the group
+attributes, and the optional outcome, score, weight, random-sample flag, process stages,
+strata and (for pre-aggregated input) the count column.  It validates itself on
+construction, so a contradictory specification fails before any data is read.
+
+Missing group labels follow one policy, ``missing_groups``:
+
+``"group"`` (default)
+    Missing labels (``None``/``NaN``/null) become their own explicit group, labelled
+    ``missing_label`` (default ``"onbekend"``), and are counted in
+    :attr:`eerlijkheid.counts.CountTable.missing_labels`. They are never dropped.
+``"error"``
+    Any missing label raises :class:`~eerlijkheid.exceptions.InvalidValuesError`.
+
+Examples
+--------
+>>> roles = Roles(decision="geselecteerd", groups=("geslacht", "leeftijdsklasse"))
+>>> roles.key_columns
+('geslacht', 'leeftijdsklasse', 'geselecteerd')
+>>> Roles(decision="x", groups=("x",))
+Traceback (most recent call last):
+...
+eerlijkheid.exceptions.RoleError: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Literal
+
+from eerlijkheid.exceptions import RoleError
+from eerlijkheid.i18n import message
+
+__all__ = ["BINARY_FALSE", "BINARY_TRUE", "MissingPolicy", "Role", "Roles"]
+
+MissingPolicy = Literal["group", "error"]
+
+
+class Role(str, Enum):
+    """The role a column plays in the count table."""
+
+    GROUP = "group"
+    STRATUM = "stratum"
+    STAGE = "stage"
+    DECISION = "decision"
+    OUTCOME = "outcome"
+    RANDOM_SAMPLE = "random_sample"
+
+
+#: Spellings read as "yes" in binary columns (compared after ``strip().lower()``).
+BINARY_TRUE: frozenset[str] = frozenset({"1", "1.0", "ja", "j", "true", "t", "yes", "y", "waar"})
+#: Spellings read as "no" in binary columns (compared after ``strip().lower()``).
+BINARY_FALSE: frozenset[str] = frozenset(
+    {"0", "0.0", "nee", "n", "false", "f", "no", "onwaar"}
+)
+
+
+def _as_tuple(value: str | Sequence[str] | None, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, str) or not item:
+            raise RoleError(message("role-not-a-name", role=name, value=repr(item)))
+    return out
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which column of the data plays which role in the audit.
+
+    Parameters
+    ----------
+    decision : str
+        The decision under audit (selected for a check, granted, ...): binary,
+        as booleans, 0/1 or the Dutch/English yes/no spellings in :data:`BINARY_TRUE`
+        and :data:`BINARY_FALSE`.
+    groups : str or sequence of str
+        Group attributes to compare (e.g. ``("nationaliteit", "geslacht")``).
+    outcome : str, optional
+        The observed outcome (e.g. a violation was found), binary; missing values mean
+        "not observed" (common for cases that were never investigated).
+    score : str, optional
+        A numeric risk score.
+    weight : str, optional
+        Non-negative case weights (e.g. survey weights).
+    random_sample : str, optional
+        Binary flag marking cases selected by the random (aselect) arm.
+    stages : str or sequence of str, optional
+        Earlier binary decisions of the process chain, in order; a missing value means the
+        case did not reach that stage.
+    strata : str or sequence of str, optional
+        Legitimate factors to stratify on (e.g. risk category, department).
+    count : str, optional
+        For pre-aggregated input: the column holding the number of cases in each row.
+    missing_groups : {'group', 'error'}
+        Policy for missing group and stratum labels (see module docstring).
+    missing_label : str
+        Label of the explicit group for missing labels.
+    binary_values : mapping of str to bool, optional
+        Extra spellings for binary columns, e.g. ``{"geselecteerd": True, "niet": False}``.
+    """
+
+    decision: str
+    groups: tuple[str, ...]
+    outcome: str | None = None
+    score: str | None = None
+    weight: str | None = None
+    random_sample: str | None = None
+    stages: tuple[str, ...] = ()
+    strata: tuple[str, ...] = ()
+    count: str | None = None
+    missing_groups: MissingPolicy = "group"
+    missing_label: str = "onbekend"
+    binary_values: Mapping[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", _as_tuple(self.groups, "groups"))
+        object.__setattr__(self, "stages", _as_tuple(self.stages, "stages"))
+        object.__setattr__(self, "strata", _as_tuple(self.strata, "strata"))
+        spellings = {str(k).strip().lower(): bool(v) for k, v in dict(self.binary_values).items()}
+        object.__setattr__(self, "binary_values", MappingProxyType(spellings))
+        if not isinstance(self.decision, str) or not self.decision:
+            raise RoleError(message("role-not-a-name", role="decision", value=repr(self.decision)))
+        if not self.groups:
+            raise RoleError(message("role-no-groups"))
+        if self.missing_groups not in ("group", "error"):
+            raise RoleError(
+                message(
+                    "invalid-option",
+                    name="missing_groups",
+                    allowed="'group', 'error'",
+                    value=repr(self.missing_groups),
+                )
+            )
+        seen: dict[str, str] = {}
+        for role, column in self.columns():
+            if column in seen:
+                raise RoleError(
+                    message("role-twice", column=column, first=seen[column], second=role)
+                )
+            seen[column] = role
+
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """Return ``(role, column)`` pairs for every column named, in a fixed order.
+
+        Returns
+        -------
+        tuple of (str, str)
+            The role names and columns.
+
+        Examples
+        --------
+        >>> Roles(decision="d", groups="g", outcome="y").columns()
+        (('groups', 'g'), ('decision', 'd'), ('outcome', 'y'))
+        """
+        pairs: list[tuple[str, str]] = [("groups", g) for g in self.groups]
+        pairs += [("strata", s) for s in self.strata]
+        pairs += [("stages", s) for s in self.stages]
+        for role in ("decision", "outcome", "random_sample", "score", "weight", "count"):
+            column = getattr(self, role)
+            if column is not None:
+                pairs.append((role, column))
+        return tuple(pairs)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The columns that form the cells of the count table, in table order."""
+        keys = [*self.groups, *self.strata, *self.stages, self.decision]
+        keys += [c for c in (self.outcome, self.random_sample) if c is not None]
+        return tuple(keys)
+
+    def role_of(self, column: str) -> Role:
+        """Return the count-table :class:`Role` of a key column.
+
+        Parameters
+        ----------
+        column : str
+            One of :attr:`key_columns`.
+
+        Returns
+        -------
+        Role
+            Its role.
+
+        Examples
+        --------
+        >>> Roles(decision="d", groups="g").role_of("g")
+        <Role.GROUP: 'group'>
+        """
+        if column in self.groups:
+            return Role.GROUP
+        if column in self.strata:
+            return Role.STRATUM
+        if column in self.stages:
+            return Role.STAGE
+        if column == self.decision:
+            return Role.DECISION
+        if column == self.outcome:
+            return Role.OUTCOME
+        if column == self.random_sample:
+            return Role.RANDOM_SAMPLE
+        raise RoleError(message("role-unknown-column", column=column))

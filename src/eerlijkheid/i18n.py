@@ -1,0 +1,160 @@
+"""Messages for people, held as data in ``locale/messages.toml``.
+
+Everything a person reads (error messages, CLI output, finding texts) comes from
+the message catalogue, in Dutch by default and in English on request.  The language is
+chosen with :func:`set_language` or the ``EERLIJKHEID_LANG`` environment variable
+(``nl`` or ``en``).
+
+Examples
+--------
+>>> from eerlijkheid.i18n import message
+>>> message("empty-data", language="en", what="the data")
+'the data has no rows: there is nothing to audit. Check the filter or export that produced it.'
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import sys
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["LANGUAGES", "Language", "get_language", "message", "message_keys", "set_language"]
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+_state: dict[str, Language] = {}
+
+
+def _check(language: str) -> Language:
+    if language == "nl":
+        return "nl"
+    if language == "en":
+        return "en"
+    msg = f"The `language` parameter must be one of {LANGUAGES}; got {language!r} instead."
+    raise ValueError(msg)
+
+
+def get_language() -> Language:
+    """Return the language of messages: set explicitly, else ``EERLIJKHEID_LANG``, else Dutch.
+
+    Returns
+    -------
+    {'nl', 'en'}
+        The language code.
+
+    Examples
+    --------
+    >>> get_language() in ("nl", "en")
+    True
+    """
+    if "language" in _state:
+        return _state["language"]
+    return _check(os.environ.get("EERLIJKHEID_LANG", "nl") or "nl")
+
+
+def set_language(language: str | None) -> None:
+    """Set the language of messages for this process; ``None`` returns to the default.
+
+    Parameters
+    ----------
+    language : {'nl', 'en'} or None
+        The language code.
+
+    Examples
+    --------
+    >>> set_language("en"); get_language()
+    'en'
+    >>> set_language(None)
+    """
+    if language is None:
+        _state.pop("language", None)
+    else:
+        _state["language"] = _check(language)
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, str]]:
+    text = resources.files("eerlijkheid").joinpath("locale/messages.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return {key: {lang: str(value[lang]) for lang in value} for key, value in data.items()}
+
+
+def message_keys() -> tuple[str, ...]:
+    """Return every message key in the catalogue, sorted.
+
+    Returns
+    -------
+    tuple of str
+        The keys.
+
+    Examples
+    --------
+    >>> "empty-data" in message_keys()
+    True
+    """
+    return tuple(sorted(_catalogue()))
+
+
+def placeholders(key: str, language: Language) -> frozenset[str]:
+    """Return the ``{field}`` names that a message's template uses.
+
+    Parameters
+    ----------
+    key : str
+        The message key.
+    language : {'nl', 'en'}
+        The language.
+
+    Returns
+    -------
+    frozenset of str
+        The field names.
+
+    Examples
+    --------
+    >>> sorted(placeholders("empty-data", "nl"))
+    ['what']
+    """
+    template = _catalogue()[key][language]
+    return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f)
+
+
+def message(key: str, *, language: str | None = None, **fields: object) -> str:
+    """Return the message ``key`` in ``language`` with ``fields`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        The message key in ``locale/messages.toml``.
+    language : {'nl', 'en'}, optional
+        Defaults to :func:`get_language`.
+    **fields
+        Values for the template's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The message.
+
+    Raises
+    ------
+    KeyError
+        If the key is not in the catalogue.
+
+    Examples
+    --------
+    >>> message("empty-data", language="nl", what="De data")
+    'De data bevat geen rijen: er is niets te auditen. Controleer het filter of de export waar de data uit komt.'
+    """
+    lang = get_language() if language is None else _check(language)
+    template = _catalogue()[key][lang]
+    return template.format(**fields)

@@ -1,0 +1,24 @@
+"""Frames and files in: the only layer that touches narwhals and the user's engine.
+
+Examples
+--------
+>>> from eerlijkheid.ingest import encode_cells
+>>> from eerlijkheid.config import Roles
+>>> import pandas as pd
+>>> cells = encode_cells(pd.DataFrame({"g": ["a", "b"], "d": ["ja", "nee"]}), Roles("d", ("g",)))
+>>> [c.name for c in cells.columns], cells.n.tolist()
+(['g', 'd'], [1, 1])
+"""
+
+from eerlijkheid.ingest._frames import UNKNOWN_CODE, EncodedCells, EncodedColumn, encode_cells
+from eerlijkheid.ingest._read import CsvDialect, read_table, sniff_csv
+
+__all__ = [
+    "UNKNOWN_CODE",
+    "CsvDialect",
+    "EncodedCells",
+    "EncodedColumn",
+    "encode_cells",
+    "read_table",
+    "sniff_csv",
+]

@@ -1,0 +1,404 @@
+"""From any supported frame to encoded cells: the one group-by inside the user's engine.
+
+The frame is wrapped with narwhals (stable API), the roles are checked against its schema,
+and a single ``group_by(key columns).agg(...)`` runs inside the user's engine (pandas,
+polars, pyarrow, DuckDB, Dask; Spark later through the same narwhals path).  Only that
+small aggregate is collected, as a pyarrow table, and encoded: group labels become sorted
+string levels, binary columns are mapped explicitly to 0/1, missing labels follow the
+:class:`~eerlijkheid.config.Roles` policy.  The input frame is never modified.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from eerlijkheid.config import BINARY_FALSE, BINARY_TRUE, Role, Roles
+from eerlijkheid.exceptions import (
+    ColumnNotFoundError,
+    CountsError,
+    DataError,
+    EmptyDataError,
+    InvalidValuesError,
+    MixedTypesError,
+    RoleError,
+    RoundedCountsWarning,
+    SingleLevelError,
+)
+from eerlijkheid.i18n import message
+
+__all__ = ["UNKNOWN_CODE", "EncodedCells", "EncodedColumn", "encode_cells"]
+
+#: Code of "not observed / not reached" in outcome and stage columns (levels 0, 1, unknown).
+UNKNOWN_CODE = 2
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Names of the aggregate columns; chosen so they cannot clash with a user's column.
+_N = "__eerlijkheid_n__"
+_W = "__eerlijkheid_w__"
+_W2 = "__eerlijkheid_w2__"
+_WNULL = "__eerlijkheid_wnull__"
+_WMIN = "__eerlijkheid_wmin__"
+_CFRAC = "__eerlijkheid_cfrac__"
+_CTEN = "__eerlijkheid_cten__"
+
+
+@dataclass(frozen=True)
+class EncodedColumn:
+    """One key column of the collected aggregate, encoded as integer codes.
+
+    Attributes
+    ----------
+    name : str
+        The user's column name.
+    role : Role
+        Its role.
+    levels : tuple of str
+        The labels; ``codes`` index into them.
+    codes : ndarray of int64
+        One code per aggregate row.
+    """
+
+    name: str
+    role: Role
+    levels: tuple[str, ...]
+    codes: IntArray
+
+
+@dataclass(frozen=True)
+class EncodedCells:
+    """The collected aggregate: key columns as codes, and the sufficient statistics.
+
+    Attributes
+    ----------
+    columns : tuple of EncodedColumn
+        The key columns, in :attr:`Roles.key_columns` order.
+    n : ndarray of int64
+        Cases per aggregate row.
+    weight, weight_sq : ndarray of float64 or None
+        Sum of weights and of squared weights per row, when a weight role is given.
+    missing_labels : mapping of str to int
+        Per group/stratum column, the number of cases whose label was missing.
+    backend : str
+        The engine the group-by ran in.
+    """
+
+    columns: tuple[EncodedColumn, ...]
+    n: IntArray
+    weight: FloatArray | None
+    weight_sq: FloatArray | None
+    missing_labels: Mapping[str, int]
+    backend: str
+
+
+def _wrap(data: Any) -> Any:
+    with warnings.catch_warnings():
+        # narwhals announces that Dask support moves to a plugin package; nothing to act on.
+        warnings.filterwarnings("ignore", message=".*Dask support is moving", category=FutureWarning)
+        try:
+            return nw.from_native(data)
+        except TypeError as exc:
+            raise DataError(message("unsupported-frame", type=type(data).__name__)) from exc
+
+
+def _suggest(column: str, available: Sequence[str]) -> str:
+    lowered = {a.lower().strip(): a for a in available}
+    if column.lower().strip() in lowered:
+        return message("did-you-mean", candidate=lowered[column.lower().strip()])
+    close = difflib.get_close_matches(column, list(available), n=1, cutoff=0.6)
+    return message("did-you-mean", candidate=close[0]) if close else ""
+
+
+def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
+    available = list(schema)
+    for role, column in roles.columns():
+        if column not in schema:
+            raise ColumnNotFoundError(
+                message(
+                    "column-not-found",
+                    column=column,
+                    role=role,
+                    suggestion=_suggest(column, available),
+                    available=", ".join(repr(a) for a in available),
+                )
+            )
+        dtype = schema[column]
+        if role in ("score", "weight", "count"):
+            if not dtype.is_numeric():
+                raise DataError(
+                    message(
+                        "column-wrong-type",
+                        column=column,
+                        role=role,
+                        dtype=str(dtype),
+                        expected=message("expected-numeric"),
+                    )
+                )
+        elif dtype.is_nested():
+            raise DataError(
+                message(
+                    "column-wrong-type",
+                    column=column,
+                    role=role,
+                    dtype=str(dtype),
+                    expected=message("expected-scalar"),
+                )
+            )
+
+
+def _aggregate(frame: Any, roles: Roles) -> Any:
+    keys = list(roles.key_columns)
+    extra: dict[str, Any] = {}
+    aggs: list[Any] = []
+    if roles.count is not None:
+        if roles.weight is not None:
+            raise RoleError(message("count-with-weight", weight=roles.weight, count=roles.count))
+        c = nw.col(roles.count)
+        aggs += [
+            c.sum().alias(_N),
+            c.min().alias(_WMIN),
+            nw.col(_WNULL).sum().alias(_WNULL),
+        ]
+        extra[_WNULL] = c.is_null().cast(nw.Int64)
+        extra[_CFRAC] = (c - c.round(0)).abs()
+        extra[_CTEN] = (c % 10 != 0).cast(nw.Int64)
+        aggs += [nw.col(_CFRAC).max().alias(_CFRAC), nw.col(_CTEN).sum().alias(_CTEN)]
+    else:
+        aggs.append(nw.len().alias(_N))
+    if roles.weight is not None:
+        w = nw.col(roles.weight)
+        extra[_W2] = w * w
+        extra[_WNULL] = w.is_null().cast(nw.Int64)
+        aggs += [
+            w.sum().alias(_W),
+            nw.col(_W2).sum().alias(_W2),
+            nw.col(_WNULL).sum().alias(_WNULL),
+            w.min().alias(_WMIN),
+        ]
+    if extra:
+        frame = frame.with_columns(**extra)
+    grouped = frame.group_by(keys, drop_null_keys=False).agg(*aggs)
+    if isinstance(grouped, nw.LazyFrame):
+        grouped = grouped.collect()
+    return grouped
+
+
+def _to_arrow(grouped: Any) -> pa.Table:
+    try:
+        table = grouped.to_arrow()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        for name in grouped.columns:
+            values = [v for v in grouped[name].to_list() if not _is_missing(v)]
+            kinds = sorted({type(v).__name__ for v in values})
+            if len(kinds) > 1:
+                examples = ", ".join(
+                    repr(next(v for v in values if type(v).__name__ == k)) for k in kinds
+                )
+                raise MixedTypesError(
+                    message("mixed-types", column=name, types=", ".join(kinds), examples=examples)
+                ) from exc
+        raise  # pragma: no cover - a conversion failure that is not a type mix
+    return table
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[IntArray, list[Any]]:
+    """Return (indices with -1 for missing, distinct values) of an arrow column."""
+    array = column.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    encoded = pc.dictionary_encode(array)
+    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    values = encoded.dictionary.to_pylist()
+    nan_positions = [i for i, v in enumerate(values) if _is_missing(v)]
+    if nan_positions:
+        indices = np.where(np.isin(indices, nan_positions), -1, indices)
+    return indices, values
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, str(value))
+
+
+def _binary_value(value: object, spellings: Mapping[str, bool]) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return int(value) if value in (0, 1) else None
+    text = str(value).strip().lower()
+    if text in spellings:
+        return int(spellings[text])
+    if text in BINARY_TRUE:
+        return 1
+    if text in BINARY_FALSE:
+        return 0
+    return None
+
+
+def _encode_binary(
+    name: str, role: Role, indices: IntArray, values: list[Any], n: IntArray, roles: Roles
+) -> EncodedColumn:
+    mapped = [_binary_value(v, roles.binary_values) for v in values]
+    unknown = sorted({repr(v) for v, m in zip(values, mapped) if m is None})
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        raise InvalidValuesError(
+            message("binary-unknown-values", column=name, role=role.value, values=shown)
+        )
+    missing = indices < 0
+    allows_missing = role in (Role.OUTCOME, Role.STAGE)
+    if missing.any() and not allows_missing:
+        raise InvalidValuesError(
+            message("binary-missing", column=name, role=role.value, count=int(n[missing].sum()))
+        )
+    lookup = np.array([*(m for m in mapped if m is not None), UNKNOWN_CODE], dtype=np.int64)
+    codes = lookup[indices]  # index -1 picks the trailing UNKNOWN_CODE
+    levels = ("0", "1", roles.missing_label) if allows_missing else ("0", "1")
+    return EncodedColumn(name, role, levels, codes)
+
+
+def _encode_labels(
+    name: str, role: Role, indices: IntArray, values: list[Any], n: IntArray, roles: Roles
+) -> tuple[EncodedColumn, int]:
+    order = sorted(range(len(values)), key=lambda i: _sort_key(values[i]))
+    labels = [_label(values[i]) for i in order]
+    missing = indices < 0
+    n_missing = int(n[missing].sum())
+    if missing.any():
+        if roles.missing_groups == "error":
+            raise InvalidValuesError(
+                message(
+                    "group-missing-error",
+                    column=name,
+                    role=role.value,
+                    count=n_missing,
+                    label=roles.missing_label,
+                )
+            )
+        if roles.missing_label in labels:
+            raise InvalidValuesError(
+                message("group-missing-label-clash", column=name, label=roles.missing_label)
+            )
+    rank = np.empty(len(values) + 1, dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(values), dtype=np.int64)
+    rank[-1] = len(values)  # missing (index -1) goes to the trailing missing label
+    codes = rank[indices]
+    levels = (*labels, roles.missing_label) if missing.any() else tuple(labels)
+    if len(set(levels)) != len(levels):
+        raise MixedTypesError(
+            message("mixed-types", column=name, types="?", examples=", ".join(levels))
+        )
+    if role is Role.GROUP and len(levels) < 2:
+        raise SingleLevelError(message("single-level", column=name, value=levels[0]))
+    return EncodedColumn(name, role, levels, codes), n_missing
+
+
+def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCells:
+    """Aggregate ``data`` by the role columns inside its engine and encode the result.
+
+    Parameters
+    ----------
+    data : frame
+        pandas, polars (eager or lazy), pyarrow, DuckDB relation or Dask DataFrame; rows
+        are cases, or, with ``roles.count``, pre-aggregated cells.
+    roles : Roles
+        The column roles.
+    rounded : bool
+        For pre-aggregated input: acknowledge that counts are rounded (e.g. to tens).
+
+    Returns
+    -------
+    EncodedCells
+        The encoded aggregate (cells may repeat; :mod:`eerlijkheid.counts` merges them).
+
+    Raises
+    ------
+    ColumnNotFoundError, InvalidValuesError, MixedTypesError, EmptyDataError,
+    SingleLevelError, CountsError, DataError
+        With a message that names the column and what to do.
+    """
+    frame = _wrap(data)
+    _check_schema(frame.collect_schema(), roles)
+    backend = str(frame.implementation).rsplit(".", 1)[-1].lower()
+    table = _to_arrow(_aggregate(frame, roles))
+    n_raw = table.column(_N).to_numpy(zero_copy_only=False).astype(np.float64)
+    n_raw = np.nan_to_num(n_raw, nan=0.0)
+    if roles.count is not None:
+        _check_counts(table, roles.count, rounded)
+    n = np.rint(n_raw).astype(np.int64)
+    if table.num_rows == 0 or int(n.sum()) == 0:
+        raise EmptyDataError(message("empty-data", what=message("the-data")))
+
+    weight = weight_sq = None
+    if roles.weight is not None:
+        nulls = int(np.asarray(table.column(_WNULL).to_numpy(zero_copy_only=False)).sum())
+        if nulls:
+            raise InvalidValuesError(message("weight-missing", column=roles.weight, count=nulls))
+        wmin = pc.min(table.column(_WMIN)).as_py()
+        if wmin is not None and wmin < 0:
+            raise InvalidValuesError(message("weight-negative", column=roles.weight, value=wmin))
+        weight = table.column(_W).to_numpy(zero_copy_only=False).astype(np.float64)
+        weight_sq = table.column(_W2).to_numpy(zero_copy_only=False).astype(np.float64)
+
+    columns: list[EncodedColumn] = []
+    missing_labels: dict[str, int] = {}
+    for name in roles.key_columns:
+        role = roles.role_of(name)
+        indices, values = _dictionary(table.column(name))
+        if role in (Role.GROUP, Role.STRATUM):
+            column, n_missing = _encode_labels(name, role, indices, values, n, roles)
+            missing_labels[name] = n_missing
+        else:
+            column = _encode_binary(name, role, indices, values, n, roles)
+        columns.append(column)
+    return EncodedCells(
+        columns=tuple(columns),
+        n=n,
+        weight=weight,
+        weight_sq=weight_sq,
+        missing_labels=MappingProxyType(missing_labels),
+        backend=backend,
+    )
+
+
+def _check_counts(table: pa.Table, column: str, rounded: bool) -> None:
+    nulls = int(np.asarray(table.column(_WNULL).to_numpy(zero_copy_only=False)).sum())
+    if nulls:
+        raise CountsError(message("counts-missing", column=column, count=nulls))
+    cmin = pc.min(table.column(_WMIN)).as_py()
+    if cmin is not None and cmin < 0:
+        raise CountsError(message("counts-negative", column=column, value=cmin))
+    frac = pc.max(table.column(_CFRAC)).as_py()
+    if frac is not None and frac > 1e-9:
+        raise CountsError(message("counts-not-integer", column=column, value=frac))
+    not_tens = int(np.asarray(table.column(_CTEN).to_numpy(zero_copy_only=False)).sum())
+    if not rounded and not_tens == 0:
+        warnings.warn(
+            message("counts-look-rounded", column=column), RoundedCountsWarning, stacklevel=4
+        )

@@ -1,0 +1,723 @@
+"""Read a table from a file the way Dutch municipal exports are written.
+
+:func:`read_table` reads CSV/TXT/TSV, Excel (``.xlsx``) and Parquet files into one
+:class:`pandas.DataFrame`.  For text files it detects what Dutch systems and Excel
+produce: semicolons, decimal commas, thousands dots, Windows-1252 and UTF-8 with a BOM.
+:func:`sniff_csv` reports that detection as a :class:`CsvDialect` so a caller (the CLI)
+can tell the user what was assumed.
+
+The rules, in short (see :func:`read_table` for the details):
+
+* codes are never mangled: a column with leading zeros (``0123``, ``0612345678``) or
+  anything that is not purely a number (``1012AB``) stays text;
+* yes/no words (``ja``, ``nee``, ``j``, ``n``, ``true``, ``false``) stay text exactly as
+  written; the caller maps them explicitly;
+* empty fields become missing values (``NaN``), never the string ``""``.
+
+Person-facing messages are in Dutch and live in ``_MESSAGES`` so that they can later
+move to the message registry.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from eerlijkheid.exceptions import ConfigError, EmptyDataError, ReadError
+
+__all__ = ["CsvDialect", "read_table", "sniff_csv"]
+
+#: Person-facing messages (Dutch), keyed by a short key.  Filled with ``str.format``.
+_MESSAGES: dict[str, str] = {
+    "not_found": "Bestand niet gevonden: {path}. Controleer het pad.",
+    "not_a_file": (
+        "{path} is geen bestand (maar bijvoorbeeld een map). Geef het pad naar een bestand."
+    ),
+    "unsupported_suffix": (
+        "Bestandstype '{suffix}' van {path} wordt niet ondersteund. "
+        "Ondersteunde typen: {supported}. Sla het bestand bijvoorbeeld op als CSV of als "
+        "Excel-werkmap (.xlsx)."
+    ),
+    "not_text_file": (
+        "Het scheidingsteken kan alleen worden bepaald voor tekstbestanden ({supported}); "
+        "{path} heeft type '{suffix}'."
+    ),
+    "cannot_open": "Bestand {path} kan niet worden geopend: {reason}.",
+    "encoding_unknown": (
+        "De tekencodering van {path} is niet herkend: het is geen UTF-8 en geen Windows-1252 "
+        '(cp1252). Geef de codering op, bijvoorbeeld encoding="latin-1".'
+    ),
+    "encoding_mismatch": (
+        "{path} is niet te lezen met tekencodering '{encoding}' (ongeldige tekens rond byte "
+        "{position}). Controleer de opgegeven codering of laat encoding weg om die automatisch "
+        "te laten bepalen."
+    ),
+    "invalid_encoding": (
+        "Onbekende tekencodering '{encoding}'. Gebruik bijvoorbeeld 'utf-8' of 'cp1252'."
+    ),
+    "invalid_char": "{option} moet precies één teken zijn, niet {value!r}.",
+    "same_char": (
+        "{first} en {second} zijn allebei {value!r}; scheidingsteken, decimaalteken en "
+        "duizendtalscheiding moeten van elkaar verschillen."
+    ),
+    "ragged": (
+        "Regel {line} van {path} heeft {found} velden, maar de kopregel heeft er {expected} "
+        "(scheidingsteken: {sep}). Controleer op die regel het scheidingsteken en de "
+        "aanhalingstekens, of geef het juiste scheidingsteken op met sep=..."
+    ),
+    "csv_syntax": "{path} is geen geldig CSV-bestand (rond regel {line}): {reason}",
+    "duplicate_columns": (
+        "Kolomnamen komen meer dan eens voor in {path}: {names}. Geef elke kolom een unieke "
+        "naam (spaties aan begin en eind van namen tellen niet mee)."
+    ),
+    "empty_file": "{path} is leeg: er is geen kopregel met kolomnamen en er zijn geen gegevens.",
+    "no_rows": "{path} bevat wel kolomnamen maar geen gegevensregels.",
+    "sheet_not_found": (
+        "Werkblad {sheet!r} bestaat niet in {path}. Beschikbare werkbladen: {available}."
+    ),
+    "excel_unreadable": "{path} kan niet worden gelezen als Excel-werkmap (.xlsx): {reason}",
+    "parquet_unreadable": "{path} kan niet worden gelezen als Parquet-bestand: {reason}",
+}
+
+_TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+_EXCEL_SUFFIXES = (".xlsx",)
+_PARQUET_SUFFIXES = (".parquet",)
+_SUPPORTED_SUFFIXES = _TEXT_SUFFIXES + _EXCEL_SUFFIXES + _PARQUET_SUFFIXES
+
+#: Separators considered by the sniffer, in order of preference when they tie.
+_SEPARATORS = (";", ",", "\t", "|")
+_SEP_NAMES = {";": "puntkomma (;)", ",": "komma (,)", "\t": "tab", "|": "verticale streep (|)"}
+
+_SNIFF_CHARS = 64 * 1024  # characters of text the separator is sniffed from
+_SNIFF_RECORDS = 200  # records (lines) the separator is sniffed from
+_CHUNK_BYTES = 1 << 20
+_CSV_FIELD_LIMIT = 1 << 30
+_INT64_DIGITS = 18  # integers with more digits stay text (they do not fit in int64)
+_FLOAT_EXACT_DIGITS = 15  # integer columns with gaps become float; keep longer ones as text
+
+#: A value whose integer part starts with a zero followed by a digit: a code, not a number.
+_LEADING_ZERO = re.compile(r"-?0\d")
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    r"""How a delimited text file is written.
+
+    Parameters
+    ----------
+    sep : str
+        Field separator: ``";"``, ``","``, ``"\t"`` or ``"|"`` when sniffed.
+    decimal : str
+        Decimal mark of the numbers: ``","`` or ``"."``.
+    thousands : str or None
+        Thousands separator of the numbers (``"."`` in ``1.234,56``), or None if the
+        numbers are written without one.
+    encoding : str
+        Text encoding, as a Python codec name (``"utf-8-sig"`` or ``"cp1252"`` when
+        detected).
+
+    Examples
+    --------
+    >>> CsvDialect(sep=";", decimal=",", thousands=".", encoding="cp1252")
+    CsvDialect(sep=';', decimal=',', thousands='.', encoding='cp1252')
+    """
+
+    sep: str
+    decimal: str
+    thousands: str | None
+    encoding: str
+
+
+def _message(key: str, **fields: object) -> str:
+    return _MESSAGES[key].format(**fields)
+
+
+def _duplicates(names: Sequence[str]) -> list[str]:
+    """Names that occur more than once, in order of first occurrence."""
+    return [name for name, count in Counter(names).items() if count > 1]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _check_path(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path` to an existing, supported file."""
+    file = Path(os.fspath(path))
+    if not file.exists():
+        raise ReadError(_message("not_found", path=file))
+    if not file.is_file():
+        raise ReadError(_message("not_a_file", path=file))
+    suffix = file.suffix.lower()
+    if suffix not in _SUPPORTED_SUFFIXES:
+        raise ReadError(
+            _message(
+                "unsupported_suffix",
+                suffix=file.suffix or "(geen extensie)",
+                path=file,
+                supported=", ".join(_SUPPORTED_SUFFIXES),
+            )
+        )
+    return file
+
+
+def _check_char(option: str, value: str | None) -> None:
+    if value is not None and len(value) != 1:
+        raise ConfigError(_message("invalid_char", option=option, value=value))
+
+
+def _check_options(sep: str | None, decimal: str | None, thousands: str | None) -> None:
+    _check_char("sep", sep)
+    _check_char("decimal", decimal)
+    _check_char("thousands", thousands)
+    given = [
+        (name, value)
+        for name, value in (("sep", sep), ("decimal", decimal), ("thousands", thousands))
+        if value
+    ]
+    for i, (first, value) in enumerate(given):
+        for second, other in given[i + 1 :]:
+            if value == other:
+                raise ConfigError(_message("same_char", first=first, second=second, value=value))
+
+
+# ------------------------------------------------------------------------ encoding
+
+
+def _normalise_encoding(encoding: str) -> str:
+    """Return the codec name for ``encoding``; plain UTF-8 becomes ``utf-8-sig``."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ConfigError(_message("invalid_encoding", encoding=encoding)) from None
+    # utf-8-sig reads files with and without a BOM and never leaves U+FEFF in a header.
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _decodes(file: Path, encoding: str) -> int | None:
+    """Return None if all of ``file`` decodes with ``encoding``, else the bad byte offset."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    try:
+        with file.open("rb") as handle:
+            while chunk := handle.read(_CHUNK_BYTES):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    return offset + max(exc.start, 0)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset + max(exc.start, 0)
+    except OSError as exc:
+        raise ReadError(_message("cannot_open", path=file, reason=exc.strerror or exc)) from exc
+    return None
+
+
+def _detect_encoding(file: Path, encoding: str | None) -> str:
+    """Return the encoding to read ``file`` with: the given one, UTF-8 or else cp1252."""
+    if encoding is not None:
+        codec = _normalise_encoding(encoding)
+        position = _decodes(file, codec)
+        if position is not None:
+            raise ReadError(
+                _message("encoding_mismatch", path=file, encoding=encoding, position=position)
+            )
+        return codec
+    for codec in ("utf-8-sig", "cp1252"):
+        if _decodes(file, codec) is None:
+            return codec
+    raise ReadError(_message("encoding_unknown", path=file))
+
+
+# ----------------------------------------------------------------------- separator
+
+
+def _is_blank(record: Sequence[str]) -> bool:
+    """Whether a parsed record is an empty or whitespace-only line."""
+    return len(record) == 0 or (len(record) == 1 and not record[0].strip())
+
+
+def _sample_records(sample: str, sep: str, complete: bool) -> list[list[str]]:
+    """Parse the first records of ``sample`` with separator ``sep`` (quotes respected)."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(sample, newline=""), delimiter=sep):
+            if not _is_blank(record):
+                records.append(record)
+            if len(records) > _SNIFF_RECORDS:
+                break
+    except csv.Error:
+        return []
+    if (not complete or len(records) > _SNIFF_RECORDS) and len(records) > 1:
+        records.pop()  # possibly cut off by the end of the sample
+    return records
+
+
+def _sniff_sep(sample: str, complete: bool, preferred: Sequence[str]) -> str:
+    """Choose the separator that splits the sample into equally long records.
+
+    A candidate that yields more than one field in the header is preferred; among those,
+    one for which every record has as many fields as the header; then the one with the
+    most fields; then the order of ``preferred``.  If no candidate is consistent, the one
+    for which most records match the header wins, so that the line-by-line check reports
+    the offending line.  A single-column file gets the first candidate that does not
+    break any line.
+    """
+    scores: list[tuple[bool, bool, float, int, int, str]] = []
+    for rank, sep in enumerate(preferred):
+        records = _sample_records(sample, sep, complete)
+        if not records:
+            continue
+        width = len(records[0])
+        matches = sum(len(record) == width for record in records[1:])
+        share = matches / (len(records) - 1) if len(records) > 1 else 1.0
+        scores.append((width > 1, share == 1.0, share, width, -rank, sep))
+    if not scores:
+        return preferred[0]
+    return max(scores)[-1]
+
+
+def _read_sample(file: Path, encoding: str) -> tuple[str, bool]:
+    """Return the first characters of ``file`` and whether that is the whole file."""
+    with file.open(encoding=encoding, newline="") as handle:
+        sample = handle.read(_SNIFF_CHARS)
+        complete = handle.read(1) == ""
+    return sample, complete
+
+
+# -------------------------------------------------------------------- line check
+
+
+def _scan_records(file: Path, encoding: str, sep: str) -> list[str]:
+    """Return the raw header of ``file``; fail on a line with a different field count."""
+    header: list[str] | None = None
+    with file.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        while True:
+            line = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise ReadError(_message("csv_syntax", path=file, line=line, reason=exc)) from exc
+            if _is_blank(record):
+                continue
+            if header is None:
+                header = record
+            elif len(record) != len(header):
+                raise ReadError(
+                    _message(
+                        "ragged",
+                        line=line,
+                        path=file,
+                        found=len(record),
+                        expected=len(header),
+                        sep=_SEP_NAMES.get(sep, repr(sep)),
+                    )
+                )
+    if header is None:
+        raise EmptyDataError(_message("empty_file", path=file))
+    return header
+
+
+# ------------------------------------------------------------------------- numbers
+
+
+def _integer_part(thousands: str | None) -> str:
+    if thousands is None:
+        return r"\d+"
+    # The first group never starts with 0: "0.123" is not a grouped number.
+    return rf"(?:[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+|\d+)"
+
+
+def _number_pattern(decimal: str, thousands: str | None) -> str:
+    """Regular expression for one number; no '+' sign (``+31 6...`` is a phone number)."""
+    integer = _integer_part(thousands)
+    mark = re.escape(decimal)
+    return rf"-?(?:{integer}(?:{mark}\d+)?|{mark}\d+)(?:[eE][+-]?\d+)?"
+
+
+def _integer_pattern(thousands: str | None) -> str:
+    return rf"-?{_integer_part(thousands)}"
+
+
+def _text_values(frame: pd.DataFrame) -> list[pd.Series]:
+    """Return the stripped, non-missing values of each column (read as text)."""
+    return [frame[column].dropna().str.strip() for column in frame.columns]
+
+
+def _is_code(values: pd.Series) -> bool:
+    return bool(values.str.match(_LEADING_ZERO.pattern).any())
+
+
+def _detect_numbers(
+    frame: pd.DataFrame, sep: str, decimal: str | None, thousands: str | None
+) -> tuple[str, str | None]:
+    """Decide the decimal mark and thousands separator from all values of ``frame``.
+
+    Without explicit options, the decimal mark is ``","`` when the separator is not a
+    comma and some column holds only Dutch numbers (``12,5``, ``-0,75``, ``1.234,56``)
+    with at least one decimal comma; the thousands separator is then ``"."`` only if
+    such a column shows dot grouping (``1.234``).  Otherwise the decimal mark is ``"."``
+    and there is no thousands separator.
+    """
+    if decimal is None and thousands is not None:
+        decimal = "," if thousands == "." else "."
+    if decimal is not None:
+        return decimal, thousands
+    if sep == ",":
+        return ".", None
+    dutch = re.compile(_number_pattern(",", "."))
+    grouped = re.compile(rf"-?{_integer_part('.')}(?:,\d+)?(?:[eE][+-]?\d+)?")
+    plain_dot = re.compile(r"-?\d+(?:,\d+)?(?:[eE][+-]?\d+)?")
+    comma_seen = False
+    grouping_seen = False
+    for values in _text_values(frame):
+        if values.empty or _is_code(values):
+            continue
+        if not values.str.fullmatch(dutch.pattern).all():
+            continue
+        comma_seen = comma_seen or bool(values.str.contains(",", regex=False).any())
+        is_grouped = values.str.fullmatch(grouped.pattern) & ~values.str.fullmatch(
+            plain_dot.pattern
+        )
+        grouping_seen = grouping_seen or bool(is_grouped.any())
+    if comma_seen:
+        return ",", ("." if grouping_seen else None)
+    return ".", None
+
+
+def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Convert a column of text to int64/float64 if every value is a plain number.
+
+    Columns with a leading-zero value (codes), anything non-numeric, or integers that do
+    not fit exactly stay text.  An all-missing column becomes float64 ``NaN``.
+    """
+    stripped = text.str.strip()
+    present = stripped.dropna()
+    if present.empty:
+        missing: pd.Series = pd.Series(np.nan, index=text.index, dtype="float64", name=text.name)
+        return missing
+    if _is_code(present):
+        return text
+    if not present.str.fullmatch(_number_pattern(decimal, thousands)).all():
+        return text
+    normalised = stripped
+    if thousands is not None:
+        normalised = normalised.str.replace(thousands, "", regex=False)
+    if present.str.fullmatch(_integer_pattern(thousands)).all():
+        digits = int(normalised.dropna().str.lstrip("-").str.len().max())
+        has_gaps = len(present) < len(stripped)
+        if digits > _INT64_DIGITS or (has_gaps and digits > _FLOAT_EXACT_DIGITS):
+            return text
+        return pd.to_numeric(normalised).astype("float64" if has_gaps else "int64")
+    if decimal != ".":
+        normalised = normalised.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(normalised).astype("float64")
+
+
+# ---------------------------------------------------------------------- finishing
+
+
+def _header_names(raw: Sequence[object]) -> list[str]:
+    names: list[str] = []
+    for i, name in enumerate(raw):
+        missing = name is None or (isinstance(name, float) and np.isnan(name))
+        text = "" if missing else str(name)
+        if i == 0:
+            text = text.lstrip("\ufeff")
+        names.append(text.strip())
+    return names
+
+
+def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd.DataFrame:
+    """Name the columns, blank out whitespace-only text and drop empty rows/columns."""
+    names = _header_names(raw_header)
+    frame = frame.set_axis(range(frame.shape[1]), axis="columns")
+    for position in range(frame.shape[1]):
+        column = frame[position]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            blank = column.str.strip() == ""
+            if bool(blank.any()):
+                frame[position] = column.mask(blank)
+    # Columns without a name and without data are artefacts of Excel/trailing separators.
+    keep = [i for i, name in enumerate(names) if name or frame[i].notna().any()]
+    frame = frame[keep]
+    names = [names[i] or f"kolom_{i + 1}" for i in keep]
+    duplicates = _duplicates(names)
+    if duplicates:
+        raise ReadError(
+            _message("duplicate_columns", path=file, names=", ".join(repr(n) for n in duplicates))
+        )
+    frame = frame.set_axis(names, axis="columns")
+    frame = frame.dropna(how="all").reset_index(drop=True)
+    if frame.empty:
+        raise EmptyDataError(_message("no_rows", path=file))
+    return frame
+
+
+# -------------------------------------------------------------------------- readers
+
+
+def _load_text(
+    file: Path,
+    sep: str | None,
+    decimal: str | None,
+    thousands: str | None,
+    encoding: str | None,
+) -> tuple[CsvDialect, pd.DataFrame]:
+    """Detect the dialect of a text file and read it with every value as text."""
+    _check_options(sep, decimal, thousands)
+    codec = _detect_encoding(file, encoding)
+    if sep is None:
+        sample, complete = _read_sample(file, codec)
+        preferred = ("\t", ";", ",", "|") if file.suffix.lower() == ".tsv" else _SEPARATORS
+        sep = _sniff_sep(sample, complete, preferred)
+    header = _scan_records(file, codec, sep)
+    try:
+        frame = pd.read_csv(
+            file,
+            sep=sep,
+            encoding=codec,
+            dtype=str,
+            header=0,
+            index_col=False,
+            keep_default_na=True,
+            skip_blank_lines=True,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ReadError(_message("csv_syntax", path=file, line="?", reason=exc)) from exc
+    if frame.shape[1] != len(header):
+        reason = f"{frame.shape[1]} kolommen gelezen, {len(header)} namen in de kopregel"
+        raise ReadError(_message("csv_syntax", path=file, line=1, reason=reason))
+    frame = _finish(frame, header, file)
+    decimal, thousands = _detect_numbers(frame, sep, decimal, thousands)
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.StringDtype) or frame[column].dtype == object:
+            frame[column] = _convert_column(frame[column], decimal, thousands)
+    return CsvDialect(sep=sep, decimal=decimal, thousands=thousands, encoding=codec), frame
+
+
+def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and data validation it cannot read; the values
+            # are read correctly, so this is noise for the analyst.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
+            with pd.ExcelFile(file, engine="openpyxl") as workbook:
+                names = [str(name) for name in workbook.sheet_names]
+                chosen: str | int = 0 if sheet is None else sheet
+                if (isinstance(chosen, str) and chosen not in names) or (
+                    isinstance(chosen, int) and not -len(names) <= chosen < len(names)
+                ):
+                    available = ", ".join(repr(name) for name in names)
+                    raise ReadError(
+                        _message("sheet_not_found", sheet=chosen, path=file, available=available)
+                    )
+                # dtype=object: pandas would otherwise turn text cells such as "0123" into 123.
+                raw = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=object)
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(_message("excel_unreadable", path=file, reason=exc)) from exc
+    if raw.empty:
+        raise EmptyDataError(_message("empty_file", path=file))
+    header = list(raw.iloc[0])
+    data = raw.iloc[1:].reset_index(drop=True).infer_objects()
+    frame: pd.DataFrame = _finish(data, header, file).infer_objects()
+    return frame
+
+
+def _read_parquet(file: Path) -> pd.DataFrame:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+
+        names: list[str] = list(pq.read_schema(file).names)
+        duplicates = _duplicates([str(name) for name in names])
+        if not duplicates:
+            frame = pd.read_parquet(file, engine="pyarrow")
+    except Exception as exc:
+        raise ReadError(_message("parquet_unreadable", path=file, reason=exc)) from exc
+    if duplicates:
+        raise ReadError(
+            _message("duplicate_columns", path=file, names=", ".join(repr(n) for n in duplicates))
+        )
+    return _finish(frame, list(frame.columns), file)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def sniff_csv(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    encoding: str | None = None,
+) -> CsvDialect:
+    r"""Detect how a CSV/TXT/TSV file is written, exactly as :func:`read_table` does.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text file (``.csv``, ``.txt`` or ``.tsv``).
+    sep, decimal, thousands, encoding : str, optional
+        Fix part of the dialect instead of detecting it (see :func:`read_table`).
+
+    Returns
+    -------
+    CsvDialect
+        The separator, decimal mark, thousands separator and encoding that
+        :func:`read_table` uses for this file.
+
+    Raises
+    ------
+    ReadError
+        If the file is missing, not a text file, undecodable or has ragged lines.
+    EmptyDataError
+        If the file holds no header or no data rows.
+
+    Notes
+    -----
+    The encoding and the decimal mark are decided from the whole file, so this reads
+    the whole file (once as bytes, once as text).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "besluiten.csv"
+    ...     _ = path.write_bytes("gemeente;bedrag\nCuraçao;1.234,50\n".encode("cp1252"))
+    ...     sniff_csv(path)
+    CsvDialect(sep=';', decimal=',', thousands='.', encoding='cp1252')
+    """
+    file = _check_path(path)
+    if file.suffix.lower() not in _TEXT_SUFFIXES:
+        raise ReadError(
+            _message(
+                "not_text_file",
+                supported=", ".join(_TEXT_SUFFIXES),
+                path=file,
+                suffix=file.suffix,
+            )
+        )
+    dialect, _ = _load_text(file, sep, decimal, thousands, encoding)
+    return dialect
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    r"""Read a CSV/TXT/TSV, Excel (``.xlsx``) or Parquet file into a DataFrame.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.  The suffix (case-insensitive) decides the format: ``.csv``, ``.txt``
+        and ``.tsv`` are delimited text, ``.xlsx`` is an Excel workbook (read with
+        openpyxl), ``.parquet`` is Parquet (read with pyarrow).
+    sep : str, optional
+        Field separator of a text file.  Default: sniffed among ``;``, ``,``, tab and
+        ``|`` from the first lines (quotes respected): the separator that splits the
+        header into more than one field and every line into as many fields as the header
+        wins; ties go to ``;``, then ``,``, tab, ``|`` (tab first for ``.tsv``).
+    decimal : str, optional
+        Decimal mark of a text file.  Default: ``","`` if the separator is not a comma
+        and some column holds only Dutch numbers (``12,5``, ``-0,75``, ``1.234,56``)
+        with at least one decimal comma, else ``"."``.
+    thousands : str, optional
+        Thousands separator of a text file.  Default: ``"."`` when the decimal mark is a
+        detected comma and such a column shows dot grouping (``1.234``), else none.
+    encoding : str, optional
+        Text encoding.  Default: UTF-8 (with or without BOM) if all bytes of the file
+        are valid UTF-8, else Windows-1252 (cp1252).
+    sheet : str or int, optional
+        Excel sheet name or 0-based position.  Default: the first sheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per file column, named by the header with surrounding whitespace
+        (and an Excel BOM) removed.  A text column becomes int64 if all its values are
+        plain integers, float64 if all are numbers (and some value is missing or has a
+        decimal part), and stays text otherwise.
+
+    Raises
+    ------
+    ReadError
+        If the file is missing (also an :class:`OSError`), has an unsupported suffix,
+        cannot be decoded or parsed, has a line with a different number of fields than
+        the header (the message names the line), or has duplicate column names.
+    EmptyDataError
+        If the file has no data rows (only a header, or nothing at all).
+    ConfigError
+        If ``sep``, ``decimal`` or ``thousands`` is not one character, two of them are
+        equal, or ``encoding`` is unknown.
+
+    Notes
+    -----
+    What the text reader does and does not do to values:
+
+    * Codes stay text: a column with a value with a leading zero (``0123``,
+      ``0612345678``), a ``+`` sign, letters (``1012AB``), or an integer too long to
+      hold exactly (more than 18 digits, or 15 with missing values) is not converted.
+    * Yes/no and boolean words (``ja``, ``nee``, ``j``, ``n``, ``true``, ``False``) and
+      dates stay text exactly as written; map them explicitly.
+    * Missing values: empty and whitespace-only fields, and pandas' default missing
+      markers (``NA``, ``N/A``, ``n/a``, ``NaN``, ``nan``, ``NULL``, ``null``, ``None``,
+      ``#N/A``, ``<NA>``, ...) become ``NaN``.  ``n`` (nee) is *not* a missing marker.
+      Integer columns with missing values become float64.
+    * Rows whose fields are all missing (e.g. trailing ``;;;`` lines from Excel) are
+      dropped, as are columns without a name and without any value; a column without a
+      name that does hold values is called ``kolom_<position>``.
+    * Other text values are kept exactly, including surrounding spaces.
+
+    Excel and Parquet cells keep their stored types (text cells such as ``"0123"``
+    stay text); the header, whitespace-only text, empty-row and empty-column rules
+    above apply to them as well.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "besluiten.csv"
+    ...     text = "postcode;geslacht ;toegekend;bedrag\n1012AB;v;ja;12,5\n0123;m;n;-0,75\n"
+    ...     _ = path.write_bytes(text.encode("cp1252"))
+    ...     frame = read_table(path)
+    >>> frame
+      postcode geslacht toegekend  bedrag
+    0   1012AB        v        ja   12.50
+    1     0123        m         n   -0.75
+    >>> frame["bedrag"].dtype
+    dtype('float64')
+    """
+    file = _check_path(path)
+    suffix = file.suffix.lower()
+    if suffix in _EXCEL_SUFFIXES:
+        return _read_excel(file, sheet)
+    if suffix in _PARQUET_SUFFIXES:
+        return _read_parquet(file)
+    _, frame = _load_text(file, sep, decimal, thousands, encoding)
+    return frame

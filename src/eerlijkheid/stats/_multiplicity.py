@@ -1,0 +1,79 @@
+"""Adjusting p-values for multiple comparisons.
+
+Conventions
+-----------
+* NaN p-values (untestable comparisons) stay NaN and are not counted in the family
+  size.
+* Adjusted p-values are capped at 1, as R's ``p.adjust``.
+* The input may have any shape; the output has the same shape.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from statsmodels.stats.multitest import multipletests
+
+from eerlijkheid.exceptions import ConfigError
+
+from ._validate import Described, check_option, fail
+
+__all__ = ["adjust_pvalues"]
+
+AdjustMethod = Literal["holm", "bh", "bonferroni", "none"]
+_STATSMODELS_NAME = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni"}
+
+
+def adjust_pvalues(pvalues: ArrayLike, *, method: AdjustMethod = "holm") -> NDArray[np.float64]:
+    """Adjust a family of p-values for multiple testing.
+
+    Parameters
+    ----------
+    pvalues : array_like
+        P-values in [0, 1]; NaN marks an untestable comparison.
+    method : {"holm", "bh", "bonferroni", "none"}, default "holm"
+        Holm's step-down (family-wise error rate), Benjamini-Hochberg (false discovery
+        rate), Bonferroni, or no adjustment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, same shape as `pvalues`; NaN where the input is NaN.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown `method`, or p-values outside [0, 1] (NaN is allowed).
+
+    Notes
+    -----
+    The family size is the number of non-NaN p-values.  Computed with statsmodels'
+    ``multipletests`` on the non-NaN entries.
+
+    Examples
+    --------
+    >>> from eerlijkheid.stats import adjust_pvalues
+    >>> adjust_pvalues([0.01, 0.04, 0.03, 0.005]).round(4).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    >>> adjust_pvalues([0.01, float("nan"), 0.04], method="bh").round(4).tolist()
+    [0.02, nan, 0.04]
+    """
+    func = "adjust_pvalues"
+    chosen = check_option(
+        method, name="method", func=func, options=("holm", "bh", "bonferroni", "none")
+    )
+    try:
+        p = np.array(pvalues, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("pvalues", func, "numeric", Described(f"a {type(pvalues).__name__}"), ConfigError)
+    finite = ~np.isnan(p)
+    bad = finite & ~((p >= 0.0) & (p <= 1.0))
+    if bad.any():
+        fail("pvalues", func, "between 0 and 1 (or NaN)", float(p[bad].flat[0]))
+    out = p.copy()
+    if chosen == "none" or not finite.any():
+        return out
+    out[finite] = multipletests(p[finite], method=_STATSMODELS_NAME[chosen])[1]
+    return out
