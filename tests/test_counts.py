@@ -28,7 +28,9 @@ def make_rows(n: int = 500, seed: int = 1) -> pd.DataFrame:
     outcome = rng.choice([0.0, 1.0, np.nan], size=n, p=[0.5, 0.2, 0.3])
     return pd.DataFrame(
         {
-            "herkomst": rng.choice(["NL", "TR", "MA", "SR", None], size=n, p=[0.6, 0.15, 0.15, 0.08, 0.02]),
+            "herkomst": rng.choice(
+                ["NL", "TR", "MA", "SR", None], size=n, p=[0.6, 0.15, 0.15, 0.08, 0.02]
+            ),
             "geslacht": rng.choice(["man", "vrouw"], size=n),
             "wijk": rng.choice([f"W{i:02d}" for i in range(12)], size=n),
             "risico": rng.choice(["hoog", "laag"], size=n),
@@ -122,7 +124,9 @@ def test_pre_aggregated_builds_the_same_table(constructor):
     rows = make_rows()
     cells = (
         rows.assign(herkomst=rows["herkomst"].fillna("onbekend"))
-        .groupby(["herkomst", "geslacht", "wijk", "risico", "geselecteerd", "aselect"], dropna=False)
+        .groupby(
+            ["herkomst", "geslacht", "wijk", "risico", "geselecteerd", "aselect"], dropna=False
+        )
         .agg(aantal=("geslacht", "size"))
         .reset_index()
     )
@@ -136,7 +140,9 @@ def test_pre_aggregated_builds_the_same_table(constructor):
 
 labels = st.sampled_from(["a", "b", "c", "d"])
 row_strategy = st.lists(
-    st.tuples(labels, st.sampled_from(["x", "y"]), st.booleans(), st.sampled_from([0.0, 1.0, None])),
+    st.tuples(
+        labels, st.sampled_from(["x", "y"]), st.booleans(), st.sampled_from([0.0, 1.0, None])
+    ),
     min_size=2,
     max_size=60,
 )
@@ -171,8 +177,9 @@ def test_relabelling_groups_permutes_the_table(rows):
     if a is None:
         return
     original = count_table(df, decision="d", groups=["g", "h"], outcome="y").levels("g")
-    renamed = count_table(df.assign(g=df["g"].map(relabel)), decision="d", groups=["g", "h"],
-                          outcome="y").levels("g")
+    renamed = count_table(
+        df.assign(g=df["g"].map(relabel)), decision="d", groups=["g", "h"], outcome="y"
+    ).levels("g")
     for i, label in enumerate(original):
         j = renamed.index(relabel[label])
         np.testing.assert_array_equal(a[i], b[j])
@@ -217,9 +224,13 @@ def test_pre_aggregated_equals_rows_property(rows):
         return
     cells = (
         df.assign(y=df["y"].fillna(-1))
-        .groupby(["g", "h", "d", "y"]).size().rename("n").reset_index()
+        .groupby(["g", "h", "d", "y"])
+        .size()
+        .rename("n")
+        .reset_index()
         .assign(y=lambda c: c["y"].replace(-1, np.nan))
     )
-    from_cells = count_table(cells, decision="d", groups=["g", "h"], outcome="y", count="n",
-                             rounded=True)
+    from_cells = count_table(
+        cells, decision="d", groups=["g", "h"], outcome="y", count="n", rounded=True
+    )
     np.testing.assert_array_equal(from_cells.dense(["g", "h", "d", "y"]), dense_or_none(df))

@@ -177,8 +177,12 @@ def test_weights(constructor):
 
 def test_negative_or_missing_weights():
     with pytest.raises(InvalidValuesError, match=r"'gewicht'.*-1"):
-        count_table(frame().assign(gewicht=-1.0), decision="geselecteerd", groups="geslacht",
-                    weight="gewicht")
+        count_table(
+            frame().assign(gewicht=-1.0),
+            decision="geselecteerd",
+            groups="geslacht",
+            weight="gewicht",
+        )
     with pytest.raises(InvalidValuesError, match=r"'gewicht'.*1 lege"):
         count_table(
             frame().assign(gewicht=[1.0, None, 1.0, 1.0, 1.0, 1.0]),
@@ -201,8 +205,13 @@ def test_one_column_two_roles():
 def test_input_frame_is_never_modified(constructor):
     original = frame()
     df = original.copy()
-    count_table(df, decision="geselecteerd", groups=["geslacht", "herkomst"],
-                outcome="onrechtmatig", weight="gewicht")
+    count_table(
+        df,
+        decision="geselecteerd",
+        groups=["geslacht", "herkomst"],
+        outcome="onrechtmatig",
+        weight="gewicht",
+    )
     pd.testing.assert_frame_equal(df, original)
 
 
@@ -219,18 +228,24 @@ class TestPreAggregated:
 
     def test_negative_counts(self):
         with pytest.raises(CountsError, match=r"'aantal'.*-2"):
-            count_table(self.cells().assign(aantal=[3, 7, -2, 8]), decision="d", groups="g",
-                        count="aantal")
+            count_table(
+                self.cells().assign(aantal=[3, 7, -2, 8]), decision="d", groups="g", count="aantal"
+            )
 
     def test_fractional_counts(self):
         with pytest.raises(CountsError, match="'aantal'.*gehele getallen"):
-            count_table(self.cells().assign(aantal=[3.5, 7, 2, 8]), decision="d", groups="g",
-                        count="aantal")
+            count_table(
+                self.cells().assign(aantal=[3.5, 7, 2, 8]), decision="d", groups="g", count="aantal"
+            )
 
     def test_missing_counts(self):
         with pytest.raises(CountsError, match=r"'aantal'.*1 lege"):
-            count_table(self.cells().assign(aantal=[3.0, None, 2, 8]), decision="d", groups="g",
-                        count="aantal")
+            count_table(
+                self.cells().assign(aantal=[3.0, None, 2, 8]),
+                decision="d",
+                groups="g",
+                count="aantal",
+            )
 
     def test_rounded_counts_need_the_flag(self):
         tens = self.cells().assign(aantal=[30, 70, 20, 80])
@@ -242,5 +257,10 @@ class TestPreAggregated:
 
     def test_all_zero_counts_is_empty(self):
         with pytest.raises(EmptyDataError):
-            count_table(self.cells().assign(aantal=0), decision="d", groups="g", count="aantal",
-                        rounded=True)
+            count_table(
+                self.cells().assign(aantal=0),
+                decision="d",
+                groups="g",
+                count="aantal",
+                rounded=True,
+            )

@@ -91,31 +91,40 @@ def test_group_metrics_equal_fairlearn_metricframe(seed, sensitive):
 
 def test_zero_division_convention_differs_from_sklearn_on_purpose():
     """A group without positives: we say NaN (undefined), sklearn/fairlearn say 0."""
-    rows = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 4, "y": [0, 0, 0, 0, 1, 0, 1, 0],
-                         "d": [1, 0, 1, 0, 1, 1, 0, 0]})
+    rows = pd.DataFrame(
+        {"g": ["a"] * 4 + ["b"] * 4, "y": [0, 0, 0, 0, 1, 0, 1, 0], "d": [1, 0, 1, 0, 1, 1, 0, 0]}
+    )
     table = count_table(rows, decision="d", groups="g", outcome="y")
     tpr = {m.group: m for m in group_metrics(table, metrics=["true_positive_rate"])}
     assert math.isnan(tpr[("a",)].value)
     assert (tpr[("a",)].numerator, tpr[("a",)].denominator) == (0, 0)
     assert tpr[("a",)].confidence_interval.low == 0.0
     assert tpr[("a",)].confidence_interval.high == 1.0
-    fl = MetricFrame(metrics=true_positive_rate, y_true=rows["y"], y_pred=rows["d"],
-                     sensitive_features=rows["g"]).by_group
+    fl = MetricFrame(
+        metrics=true_positive_rate, y_true=rows["y"], y_pred=rows["d"], sensitive_features=rows["g"]
+    ).by_group
     assert fl["a"] == 0.0  # fairlearn's convention
     assert tpr[("b",)].value == fl["b"] == 0.5
 
 
 def test_outcome_metrics_use_only_observed_outcomes():
-    rows = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 6,
-                         "y": [1, 0, None, None, None, None, 1, 1, 0, 0, None, None],
-                         "d": [1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0]})
+    rows = pd.DataFrame(
+        {
+            "g": ["a"] * 6 + ["b"] * 6,
+            "y": [1, 0, None, None, None, None, 1, 1, 0, 0, None, None],
+            "d": [1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0],
+        }
+    )
     table = count_table(rows, decision="d", groups="g", outcome="y")
     by = {(m.metric, m.group[0]): m for m in group_metrics(table)}
     assert (by["precision", "a"].numerator, by["precision", "a"].denominator) == (1, 2)
     assert (by["prevalence", "b"].numerator, by["prevalence", "b"].denominator) == (2, 4)
     # selection rate and FP share count every case of the group
     assert by["selection_rate", "a"].denominator == 6
-    assert (by["false_positive_share", "a"].numerator, by["false_positive_share", "a"].denominator) == (1, 6)
+    assert (
+        by["false_positive_share", "a"].numerator,
+        by["false_positive_share", "a"].denominator,
+    ) == (1, 6)
 
 
 def test_shares():
@@ -142,8 +151,9 @@ def test_wilson_intervals_match_statsmodels():
     rows = random_rows(5)
     table = count_table(rows, decision="d", groups=["g", "h"])
     for method, sm in (("wilson", "wilson"), ("clopper-pearson", "beta"), ("jeffreys", "jeffreys")):
-        for m in group_metrics(table, metrics=["selection_rate"], order=2, method=method,
-                               confidence_level=0.9):
+        for m in group_metrics(
+            table, metrics=["selection_rate"], order=2, method=method, confidence_level=0.9
+        ):
             low, high = proportion_confint(m.numerator, m.denominator, alpha=0.1, method=sm)
             assert (m.confidence_interval.low, m.confidence_interval.high) == pytest.approx(
                 (low, high), abs=1e-9
@@ -163,11 +173,13 @@ def test_disparity_names_group_reference_direction_counts_and_method():
     assert (d.reference_numerator, d.reference_denominator) == (a.d.sum(), len(a))
     assert d.difference == pytest.approx(b.d.mean() - a.d.mean())
     assert d.ratio == pytest.approx(b.d.mean() / a.d.mean())
-    low, high = confint_proportions_2indep(b.d.sum(), len(b), a.d.sum(), len(a), method="newcomb",
-                                           compare="diff")
+    low, high = confint_proportions_2indep(
+        b.d.sum(), len(b), a.d.sum(), len(a), method="newcomb", compare="diff"
+    )
     assert (d.difference_interval.low, d.difference_interval.high) == pytest.approx((low, high))
-    low, high = confint_proportions_2indep(b.d.sum(), len(b), a.d.sum(), len(a), method="log",
-                                           compare="ratio")
+    low, high = confint_proportions_2indep(
+        b.d.sum(), len(b), a.d.sum(), len(a), method="log", compare="ratio"
+    )
     assert (d.ratio_interval.low, d.ratio_interval.high) == pytest.approx((low, high))
     assert d.direction == ("higher" if d.difference > 0 else "lower")
     assert d.harm == "higher"
@@ -184,8 +196,10 @@ def test_chi_square_and_holm_match_scipy_and_statsmodels():
     result = disparities(table, metrics=["selection_rate"], reference="largest")
     pvalues = []
     for d in result:
-        t = [[d.group_numerator, d.group_denominator - d.group_numerator],
-             [d.reference_numerator, d.reference_denominator - d.reference_numerator]]
+        t = [
+            [d.group_numerator, d.group_denominator - d.group_numerator],
+            [d.reference_numerator, d.reference_denominator - d.reference_numerator],
+        ]
         chi2, p, _, _ = chi2_contingency(t, correction=False)
         assert d.test.statistic == pytest.approx(chi2) and d.test.pvalue == pytest.approx(p)
         pvalues.append(p)
@@ -194,9 +208,12 @@ def test_chi_square_and_holm_match_scipy_and_statsmodels():
 
 
 def test_reference_rules():
-    rows = pd.DataFrame({"g": ["a"] * 100 + ["b"] * 50 + ["c"] * 40 + ["d"] * 5,
-                         "d": [1] * 50 + [0] * 50 + [1] * 10 + [0] * 40 + [1] * 30 + [0] * 10
-                         + [0] * 5})
+    rows = pd.DataFrame(
+        {
+            "g": ["a"] * 100 + ["b"] * 50 + ["c"] * 40 + ["d"] * 5,
+            "d": [1] * 50 + [0] * 50 + [1] * 10 + [0] * 40 + [1] * 30 + [0] * 10 + [0] * 5,
+        }
+    )
     table = count_table(rows, decision="d", groups="g")
     largest = disparities(table, metrics=["selection_rate"])
     assert {d.reference for d in largest} == {("a",)}
@@ -205,12 +222,14 @@ def test_reference_rules():
     fav = disparities(table, metrics=["selection_rate"], reference="most-favourable")
     assert {d.reference for d in fav} == {("b",)}
     # the tiny group d (rate 0) is not chosen: it has fewer than min_reference_size cases
-    fav_small = disparities(table, metrics=["selection_rate"], reference="most-favourable",
-                            min_reference_size=1)
+    fav_small = disparities(
+        table, metrics=["selection_rate"], reference="most-favourable", min_reference_size=1
+    )
     assert {d.reference for d in fav_small} == {("d",)}
     # benefit: most favourable = highest rate -> c
-    ben = disparities(table, metrics=["selection_rate"], reference="most-favourable",
-                      favourable=True)
+    ben = disparities(
+        table, metrics=["selection_rate"], reference="most-favourable", favourable=True
+    )
     assert {d.reference for d in ben} == {("c",)}
     assert all(d.harm == "lower" for d in ben)
     with pytest.raises(ConfigError, match="'x'"):
@@ -230,8 +249,7 @@ def test_missing_label_group_is_never_the_automatic_reference():
 def test_intersections_reference_combines_per_attribute_labels():
     rows = random_rows(8)
     table = count_table(rows, decision="d", groups=["g", "h"])
-    result = disparities(table, metrics=["selection_rate"], order=2,
-                         reference={"g": "b", "h": "y"})
+    result = disparities(table, metrics=["selection_rate"], order=2, reference={"g": "b", "h": "y"})
     pair = [d for d in result if d.attributes == ("g", "h")]
     assert {d.reference for d in pair} == {("b", "y")}
     assert len(pair) == 5
@@ -241,8 +259,13 @@ def test_intersections_reference_combines_per_attribute_labels():
 
 
 def test_weighted_metrics_use_effective_sample_size():
-    rows = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 4, "d": [1, 0, 0, 0, 1, 1, 0, 0],
-                         "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]})
+    rows = pd.DataFrame(
+        {
+            "g": ["a"] * 4 + ["b"] * 4,
+            "d": [1, 0, 0, 0, 1, 1, 0, 0],
+            "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        }
+    )
     table = count_table(rows, decision="d", groups="g", weight="w")
     (a, b) = group_metrics(table, metrics=["selection_rate"])
     assert a.value == pytest.approx(2 / 5)
@@ -258,7 +281,18 @@ def test_tidy_frame_has_one_row_per_disparity():
     result = disparities(table, order=2)
     frame = to_frame(result)
     assert len(frame) == len(result)
-    for column in ("metric", "attributes", "group", "reference", "group_numerator",
-                   "ratio_low", "ratio_high", "difference_low", "pvalue", "pvalue_adjusted",
-                   "test_method", "direction"):
+    for column in (
+        "metric",
+        "attributes",
+        "group",
+        "reference",
+        "group_numerator",
+        "ratio_low",
+        "ratio_high",
+        "difference_low",
+        "pvalue",
+        "pvalue_adjusted",
+        "test_method",
+        "direction",
+    ):
         assert column in frame.columns

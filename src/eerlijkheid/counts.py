@@ -80,7 +80,8 @@ def _cell_keys(codes: IntArray, sizes: Sequence[int]) -> IntArray:
         # Too many level combinations for one int64 key: fall back to row-wise unique.
         _, inverse = np.unique(codes, axis=0, return_inverse=True)
         return inverse.reshape(-1).astype(np.int64)
-    return np.ravel_multi_index(tuple(codes.T), tuple(sizes)).astype(np.int64)
+    keys: IntArray = np.asarray(np.ravel_multi_index(tuple(codes.T), tuple(sizes)), dtype=np.int64)
+    return keys
 
 
 @dataclass(frozen=True, eq=False)
@@ -411,8 +412,10 @@ def count_table(
         Rows are cases: pandas, polars (eager or lazy), pyarrow, DuckDB relation or Dask.
         With ``count=``, rows are pre-aggregated cells (e.g. a statistics-office table or
         a SQL ``GROUP BY`` result).
-    decision, groups, outcome, score, weight, random_sample, stages, strata, missing_groups, missing_label, binary_values
-        Column roles and the missing-label policy; see :class:`eerlijkheid.config.Roles`.
+    decision, groups, outcome, score, weight, random_sample, stages, strata : str, optional
+        Column roles; see :class:`eerlijkheid.config.Roles`.
+    missing_groups, missing_label, binary_values : optional
+        The missing-label policy and extra binary spellings; see :class:`~eerlijkheid.config.Roles`.
     count : str, optional
         Column with the number of cases per row, for pre-aggregated input: non-negative
         whole numbers.

@@ -19,7 +19,7 @@ __all__ = ["cli", "main"]
 EXIT_USAGE = 2
 
 
-@click.group(help="eerlijkheid: toets dienstverlening op discriminatie / audit service delivery for discrimination.")
+@click.group(help=message("cli-help-main"))
 @click.version_option(__version__, prog_name="eerlijkheid")
 @click.option(
     "--taal",
@@ -27,23 +27,23 @@ EXIT_USAGE = 2
     "language",
     type=click.Choice(["nl", "en"]),
     default=None,
-    help="Taal van de uitvoer / language of the output (nl, en).",
+    help=message("cli-help-language"),
 )
 def cli(language: str | None) -> None:
     """Group of the eerlijkheid commands."""
     set_language(language)
 
 
-@cli.command(help="Voer een audit uit op de ingebouwde voorbeelddata en schrijf het rapport. / Run an audit on the built-in example data and write the report.")
+@cli.command(help=message("cli-help-demo"))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("eerlijkheid-demo-rapport.md"),
     show_default=True,
-    help="Rapportbestand / report file.",
+    help=message("cli-help-output"),
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed van de voorbeelddata.")
+@click.option("--seed", type=int, default=0, show_default=True, help=message("cli-help-seed"))
 def demo(output: Path, seed: int) -> None:
     """Audit the synthetic welfare re-examination data and write a Markdown report."""
     frame = welfare_reexamination(n=20_000, seed=seed)
@@ -56,7 +56,10 @@ def demo(output: Path, seed: int) -> None:
     profile_arm = {"aselect": "0"}
     rates = group_metrics(table, metrics=["selection_rate"], where=profile_arm)
     comparisons = disparities(
-        table, metrics=["selection_rate"], where=profile_arm, reference={"migratieachtergrond": "geen"}
+        table,
+        metrics=["selection_rate"],
+        where=profile_arm,
+        reference={"migratieachtergrond": "geen"},
     )
     text = render_rates_markdown(message("demo-title"), rates, comparisons)
     output.write_text(text, encoding="utf-8")

@@ -107,7 +107,9 @@ class EncodedCells:
 def _wrap(data: Any) -> Any:
     with warnings.catch_warnings():
         # narwhals announces that Dask support moves to a plugin package; nothing to act on.
-        warnings.filterwarnings("ignore", message=".*Dask support is moving", category=FutureWarning)
+        warnings.filterwarnings(
+            "ignore", message=".*Dask support is moving", category=FutureWarning
+        )
         try:
             return nw.from_native(data)
         except TypeError as exc:
@@ -265,7 +267,7 @@ def _encode_binary(
     name: str, role: Role, indices: IntArray, values: list[Any], n: IntArray, roles: Roles
 ) -> EncodedColumn:
     mapped = [_binary_value(v, roles.binary_values) for v in values]
-    unknown = sorted({repr(v) for v, m in zip(values, mapped) if m is None})
+    unknown = sorted({repr(v) for v, m in zip(values, mapped, strict=True) if m is None})
     if unknown:
         shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         raise InvalidValuesError(

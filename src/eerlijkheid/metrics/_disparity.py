@@ -227,7 +227,9 @@ def groupings(table: CountTable, *, order: int = 1) -> tuple[Grouping, ...]:
         )
     attrs = table.groups
     return tuple(
-        combo for k in range(1, min(order, len(attrs)) + 1) for combo in itertools.combinations(attrs, k)
+        combo
+        for k in range(1, min(order, len(attrs)) + 1)
+        for combo in itertools.combinations(attrs, k)
     )
 
 
@@ -261,13 +263,18 @@ def _cube(table: CountTable, attributes: Grouping) -> _Cube:
     w2 = dense("weight_sq") if table.weighted else n
     combos = list(itertools.product(*(range(s) for s in sizes)))
     labels = tuple(
-        tuple(table.levels(a)[c] for a, c in zip(attributes, combo))
-        for combo, keep in zip(combos, present)
+        tuple(table.levels(a)[c] for a, c in zip(attributes, combo, strict=True))
+        for combo, keep in zip(combos, present, strict=True)
         if keep
     )
-    missing_label = {a: table.levels(a)[-1] if a in table.missing_labels and table.missing_labels[a] else None for a in attributes}
+    missing_label = {
+        a: table.levels(a)[-1] if table.missing_labels.get(a) else None for a in attributes
+    }
     missing = np.array(
-        [any(lab == missing_label[a] for a, lab in zip(attributes, group)) for group in labels],
+        [
+            any(lab == missing_label[a] for a, lab in zip(attributes, group, strict=True))
+            for group in labels
+        ],
         dtype=bool,
     )
     return _Cube(labels, n[present], w[present], w2[present], missing)
@@ -311,7 +318,9 @@ def _selected_metrics(metrics: Sequence[str] | None, table: CountTable) -> tuple
     for name in names:
         if name not in METRICS:
             raise ConfigError(
-                message("invalid-option", name="metrics", allowed=", ".join(METRICS), value=repr(name))
+                message(
+                    "invalid-option", name="metrics", allowed=", ".join(METRICS), value=repr(name)
+                )
             )
         if METRICS[name].needs_outcome and not has_outcome:
             raise ConfigError(message("metric-needs-outcome", metric=name))
@@ -618,7 +627,7 @@ def to_frame(items: Sequence[GroupMetric] | Sequence[Disparity]) -> pd.DataFrame
     0     a    0.5
     1     b    0.0
     """
-    import pandas as pd  # noqa: PLC0415 - only users who ask for a DataFrame pay for pandas
+    import pandas as pd
 
     rows: list[dict[str, object]] = []
     for item in items:
@@ -638,4 +647,5 @@ def to_frame(items: Sequence[GroupMetric] | Sequence[Disparity]) -> pd.DataFrame
             else:
                 row[key] = val
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame: pd.DataFrame = pd.DataFrame(rows)
+    return frame

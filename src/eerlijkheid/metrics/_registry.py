@@ -125,7 +125,12 @@ _REGISTRY = (
     _metric("false_omission_rate", _mask(_FN), _mask(_TN, _FN), "either", "higher"),
     _metric("false_positive_share", _mask(_FP), _ALL, "higher", "either"),
     _metric(
-        "selection_share", _SELECTED, _SELECTED, "either", "either", needs_outcome=False,
+        "selection_share",
+        _SELECTED,
+        _SELECTED,
+        "either",
+        "either",
+        needs_outcome=False,
         kind="share",
     ),
     _metric("population_share", _ALL, _ALL, "either", "either", needs_outcome=False, kind="share"),

@@ -39,8 +39,9 @@ def _md(text: object) -> str:
 _ENV.filters["md"] = _md
 
 
-def _pct(value: float) -> str:
-    return "—" if value != value else f"{100 * value:.1f}%"  # noqa: PLR0124 - NaN test
+def _number(text: str, language: str) -> str:
+    """Use the decimal comma in Dutch output."""
+    return text.replace(".", ",") if language == "nl" else text
 
 
 def render_rates_markdown(
@@ -90,6 +91,12 @@ def render_rates_markdown(
     def count(value: int) -> str:
         return f"< {threshold}" if value < threshold else str(value)
 
+    def pct(value: float) -> str:
+        return "—" if value != value else _number(f"{100 * value:.1f}%", lang)  # noqa: PLR0124
+
+    def num(value: float, spec: str) -> str:
+        return _number(format(value, spec), lang)
+
     def small(*values: int) -> bool:
         return any(v < threshold for v in values)
 
@@ -101,6 +108,7 @@ def render_rates_markdown(
         t=t,
         count=count,
         small=small,
-        pct=_pct,
+        pct=pct,
+        num=num,
         threshold=threshold,
     )
