@@ -55,9 +55,7 @@ class Role(str, Enum):
 #: Spellings read as "yes" in binary columns (compared after ``strip().lower()``).
 BINARY_TRUE: frozenset[str] = frozenset({"1", "1.0", "ja", "j", "true", "t", "yes", "y", "waar"})
 #: Spellings read as "no" in binary columns (compared after ``strip().lower()``).
-BINARY_FALSE: frozenset[str] = frozenset(
-    {"0", "0.0", "nee", "n", "false", "f", "no", "onwaar"}
-)
+BINARY_FALSE: frozenset[str] = frozenset({"0", "0.0", "nee", "n", "false", "f", "no", "onwaar"})
 
 
 def _as_tuple(value: str | Sequence[str] | None, name: str) -> tuple[str, ...]:
