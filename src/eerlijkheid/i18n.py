@@ -1,4 +1,4 @@
-"""Messages for people, held as data in ``locale/messages.toml``.
+"""Messages for people, held as data in ``locale/*.toml``.
 
 Everything a person reads (error messages, CLI output, finding texts) comes from
 the message catalogue, in Dutch by default and in English on request.  The language is
@@ -83,9 +83,21 @@ def set_language(language: str | None) -> None:
 
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:
-    text = resources.files("eerlijkheid").joinpath("locale/messages.toml").read_text("utf-8")
-    data = tomllib.loads(text)
-    return {key: {lang: str(value[lang]) for lang in value} for key, value in data.items()}
+    """Merge every ``locale/*.toml`` file; a key defined twice is a packaging error."""
+    merged: dict[str, dict[str, str]] = {}
+    files = sorted(
+        (f for f in resources.files("eerlijkheid").joinpath("locale").iterdir()),
+        key=lambda f: f.name,
+    )
+    for file in files:
+        if not file.name.endswith(".toml"):
+            continue
+        for key, value in tomllib.loads(file.read_text("utf-8")).items():
+            if key in merged:
+                msg = f"Message key {key!r} is defined twice (again in locale/{file.name})."
+                raise RuntimeError(msg)
+            merged[key] = {lang: str(text) for lang, text in value.items()}
+    return merged
 
 
 def message_keys() -> tuple[str, ...]:
