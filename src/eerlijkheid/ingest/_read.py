@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from eerlijkheid.exceptions import ConfigError, EmptyDataError, ReadError
+from eerlijkheid.exceptions import ConfigError, EerlijkheidWarning, EmptyDataError, ReadError
 
 __all__ = ["CsvDialect", "read_table", "sniff_csv"]
 
@@ -77,6 +77,10 @@ _MESSAGES: dict[str, str] = {
         "aanhalingstekens, of geef het juiste scheidingsteken op met sep=..."
     ),
     "csv_syntax": "{path} is geen geldig CSV-bestand (rond regel {line}): {reason}",
+    "csv_unparsable": (
+        "{path} is geen geldig CSV-bestand: {reason}. Controleer de aanhalingstekens "
+        '(een veld dat met " begint, moet ook met " eindigen).'
+    ),
     "duplicate_columns": (
         "Kolomnamen komen meer dan eens voor in {path}: {names}. Geef elke kolom een unieke "
         "naam (spaties aan begin en eind van namen tellen niet mee)."
@@ -87,6 +91,12 @@ _MESSAGES: dict[str, str] = {
         "Werkblad {sheet!r} bestaat niet in {path}. Beschikbare werkbladen: {available}."
     ),
     "excel_unreadable": "{path} kan niet worden gelezen als Excel-werkmap (.xlsx): {reason}",
+    "ambiguous_dots": (
+        "In {path} zijn waarden als '1.234' in kolom(men) {columns} gelezen met een punt als "
+        "decimaalteken (1.234 = 1 komma 234), omdat nergens een decimale komma staat. "
+        'Betekent de punt duizendtallen (1.234 = 1234), geef dan thousands="." op; geef '
+        'decimal="." op om deze melding te voorkomen.'
+    ),
     "parquet_unreadable": "{path} kan niet worden gelezen als Parquet-bestand: {reason}",
 }
 
@@ -103,6 +113,7 @@ _SNIFF_CHARS = 64 * 1024  # characters of text the separator is sniffed from
 _SNIFF_RECORDS = 200  # records (lines) the separator is sniffed from
 _CHUNK_BYTES = 1 << 20
 _CSV_FIELD_LIMIT = 1 << 30
+_PROBE = 1000  # values tried before a whole column is matched against a pattern
 _INT64_DIGITS = 18  # integers with more digits stay text (they do not fit in int64)
 _FLOAT_EXACT_DIGITS = 15  # integer columns with gaps become float; keep longer ones as text
 
@@ -362,6 +373,13 @@ def _is_code(values: pd.Series) -> bool:
     return bool(values.str.match(_LEADING_ZERO.pattern).any())
 
 
+def _all_match(values: pd.Series, pattern: str) -> bool:
+    """Whether every value fully matches ``pattern``; the first values are tried first."""
+    if not values.head(_PROBE).str.fullmatch(pattern).all():
+        return False  # cheap exit for text columns in large files
+    return bool(values.str.fullmatch(pattern).all())
+
+
 def _detect_numbers(
     frame: pd.DataFrame, sep: str, decimal: str | None, thousands: str | None
 ) -> tuple[str, str | None]:
@@ -369,9 +387,10 @@ def _detect_numbers(
 
     Without explicit options, the decimal mark is ``","`` when the separator is not a
     comma and some column holds only Dutch numbers (``12,5``, ``-0,75``, ``1.234,56``)
-    with at least one decimal comma; the thousands separator is then ``"."`` only if
-    such a column shows dot grouping (``1.234``).  Otherwise the decimal mark is ``"."``
-    and there is no thousands separator.
+    with at least one decimal comma or an unambiguous dot grouping (``1.234.567``); the
+    thousands separator is then ``"."`` only if such a column shows dot grouping
+    (``1.234``).  Otherwise the decimal mark is ``"."`` and there is no thousands
+    separator.  An explicit ``thousands`` alone implies the other decimal mark.
     """
     if decimal is None and thousands is not None:
         decimal = "," if thousands == "." else "."
@@ -379,24 +398,39 @@ def _detect_numbers(
         return decimal, thousands
     if sep == ",":
         return ".", None
-    dutch = re.compile(_number_pattern(",", "."))
-    grouped = re.compile(rf"-?{_integer_part('.')}(?:,\d+)?(?:[eE][+-]?\d+)?")
-    plain_dot = re.compile(r"-?\d+(?:,\d+)?(?:[eE][+-]?\d+)?")
-    comma_seen = False
+    dutch = _number_pattern(",", ".")
+    dutch_seen = False
     grouping_seen = False
     for values in _text_values(frame):
-        if values.empty or _is_code(values):
+        if values.empty or not _all_match(values, dutch) or _is_code(values):
             continue
-        if not values.str.fullmatch(dutch.pattern).all():
-            continue
-        comma_seen = comma_seen or bool(values.str.contains(",", regex=False).any())
-        is_grouped = values.str.fullmatch(grouped.pattern) & ~values.str.fullmatch(
-            plain_dot.pattern
-        )
-        grouping_seen = grouping_seen or bool(is_grouped.any())
-    if comma_seen:
+        # Every value is a Dutch number, so a dot can only be a thousands separator.
+        dots = values.str.count(r"\.")
+        dutch_seen = dutch_seen or bool(values.str.contains(",", regex=False).any())
+        dutch_seen = dutch_seen or bool((dots >= 2).any())
+        grouping_seen = grouping_seen or bool((dots >= 1).any())
+    if dutch_seen:
         return ",", ("." if grouping_seen else None)
     return ".", None
+
+
+def _ambiguous_dot_columns(frame: pd.DataFrame, text: pd.DataFrame) -> list[str]:
+    """Columns read with a decimal point whose dotted values all look like ``1.234``.
+
+    Such a value is 1,234 with a decimal point but 1234 with Dutch dot grouping.
+    """
+    grouped = r"-?[1-9]\d{0,2}\.\d{3}"
+    ambiguous: list[str] = []
+    for name in frame.columns:
+        if frame[name].dtype != np.float64 or not (
+            isinstance(text[name].dtype, pd.StringDtype) or text[name].dtype == object
+        ):
+            continue
+        values = text[name].dropna().str.strip()
+        dotted = values[values.str.contains(".", regex=False)]
+        if not dotted.empty and bool(dotted.str.fullmatch(grouped).all()):
+            ambiguous.append(str(name))
+    return ambiguous
 
 
 def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
@@ -410,14 +444,12 @@ def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.
     if present.empty:
         missing: pd.Series = pd.Series(np.nan, index=text.index, dtype="float64", name=text.name)
         return missing
-    if _is_code(present):
-        return text
-    if not present.str.fullmatch(_number_pattern(decimal, thousands)).all():
+    if not _all_match(present, _number_pattern(decimal, thousands)) or _is_code(present):
         return text
     normalised = stripped
     if thousands is not None:
         normalised = normalised.str.replace(thousands, "", regex=False)
-    if present.str.fullmatch(_integer_pattern(thousands)).all():
+    if _all_match(present, _integer_pattern(thousands)):
         digits = int(normalised.dropna().str.lstrip("-").str.len().max())
         has_gaps = len(present) < len(stripped)
         if digits > _INT64_DIGITS or (has_gaps and digits > _FLOAT_EXACT_DIGITS):
@@ -448,10 +480,14 @@ def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd
     frame = frame.set_axis(range(frame.shape[1]), axis="columns")
     for position in range(frame.shape[1]):
         column = frame[position]
-        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        if isinstance(column.dtype, pd.StringDtype):
             blank = column.str.strip() == ""
-            if bool(blank.any()):
-                frame[position] = column.mask(blank)
+        elif column.dtype == object:  # Excel/Parquet cells of mixed types
+            blank = column.map(lambda value: isinstance(value, str) and not value.strip())
+        else:
+            continue
+        if bool(blank.any()):
+            frame[position] = column.mask(blank)
     # Columns without a name and without data are artefacts of Excel/trailing separators.
     keep = [i for i, name in enumerate(names) if name or frame[i].notna().any()]
     frame = frame[keep]
@@ -499,15 +535,28 @@ def _load_text(
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise ReadError(_message("csv_syntax", path=file, line="?", reason=exc)) from exc
+        raise ReadError(_message("csv_unparsable", path=file, reason=exc)) from exc
     if frame.shape[1] != len(header):
         reason = f"{frame.shape[1]} kolommen gelezen, {len(header)} namen in de kopregel"
         raise ReadError(_message("csv_syntax", path=file, line=1, reason=reason))
-    frame = _finish(frame, header, file)
-    decimal, thousands = _detect_numbers(frame, sep, decimal, thousands)
+    text = _finish(frame, header, file)
+    detect = decimal is None and thousands is None
+    decimal, thousands = _detect_numbers(text, sep, decimal, thousands)
+    frame = text.copy()
     for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.StringDtype) or frame[column].dtype == object:
-            frame[column] = _convert_column(frame[column], decimal, thousands)
+        frame[column] = _convert_column(text[column], decimal, thousands)
+    if detect and decimal == "." and sep != ",":
+        ambiguous = _ambiguous_dot_columns(frame, text)
+        if ambiguous:
+            warnings.warn(
+                _message(
+                    "ambiguous_dots",
+                    path=file,
+                    columns=", ".join(repr(name) for name in ambiguous),
+                ),
+                EerlijkheidWarning,
+                stacklevel=3,
+            )
     return CsvDialect(sep=sep, decimal=decimal, thousands=thousands, encoding=codec), frame
 
 
@@ -543,7 +592,7 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
 
 def _read_parquet(file: Path) -> pd.DataFrame:
     try:
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+        import pyarrow.parquet as pq
 
         names: list[str] = list(pq.read_schema(file).names)
         duplicates = _duplicates([str(name) for name in names])
@@ -674,6 +723,13 @@ def read_table(
     ConfigError
         If ``sep``, ``decimal`` or ``thousands`` is not one character, two of them are
         equal, or ``encoding`` is unknown.
+
+    Warns
+    -----
+    EerlijkheidWarning
+        If a text file has no decimal comma anywhere, so a column with values such as
+        ``1.234`` or ``12.500`` is read with a decimal point although a Dutch reader
+        may mean thousands; pass ``thousands="."`` or ``decimal="."`` to decide.
 
     Notes
     -----
