@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eerlijkheid import i18n
 from eerlijkheid.exceptions import ConfigError, EerlijkheidWarning, EmptyDataError, ReadError
-from eerlijkheid.ingest._read import _MESSAGES, CsvDialect, read_table, sniff_csv
+from eerlijkheid.ingest._read import CsvDialect, read_table, sniff_csv
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -529,11 +530,18 @@ def test_ragged_line_beyond_sniffing_sample(tmp_path: Path) -> None:
 
 
 def test_messages_are_dutch_constants() -> None:
-    assert _MESSAGES["not_found"] == "Bestand niet gevonden: {path}. Controleer het pad."
-    for key, template in _MESSAGES.items():
-        assert isinstance(key, str)
-        assert template.strip()
-        assert "{path}" in template or key in {"invalid_encoding", "invalid_char", "same_char"}
+    assert (
+        i18n.message("read-not-found", language="nl", path="{path}")
+        == "Bestand niet gevonden: {path}. Controleer het pad."
+    )
+    keys = [key for key in i18n.message_keys() if key.startswith("read-")]
+    assert keys
+    pathless = {"read-invalid-encoding", "read-invalid-char", "read-same-char"}
+    for key in keys:
+        for language in ("nl", "en"):
+            fields = i18n.placeholders(key, language)
+            assert i18n.message(key, language=language, **dict.fromkeys(fields, "X")).strip()
+            assert "path" in fields or key in pathless
 
 
 def test_dialect_is_frozen() -> None:

@@ -14,8 +14,8 @@ The rules, in short (see :func:`read_table` for the details):
   written; the caller maps them explicitly;
 * empty fields become missing values (``NaN``), never the string ``""``.
 
-Person-facing messages are in Dutch and live in ``_MESSAGES`` so that they can later
-move to the message registry.
+Person-facing messages live in the message catalogue (``locale/read.toml``, keys
+``read-*``) and are shown through :func:`eerlijkheid.i18n.message`.
 """
 
 from __future__ import annotations
@@ -35,70 +35,9 @@ import numpy as np
 import pandas as pd
 
 from eerlijkheid.exceptions import ConfigError, EerlijkheidWarning, EmptyDataError, ReadError
+from eerlijkheid.i18n import message
 
 __all__ = ["CsvDialect", "read_table", "sniff_csv"]
-
-#: Person-facing messages (Dutch), keyed by a short key.  Filled with ``str.format``.
-_MESSAGES: dict[str, str] = {
-    "not_found": "Bestand niet gevonden: {path}. Controleer het pad.",
-    "not_a_file": (
-        "{path} is geen bestand (maar bijvoorbeeld een map). Geef het pad naar een bestand."
-    ),
-    "unsupported_suffix": (
-        "Bestandstype '{suffix}' van {path} wordt niet ondersteund. "
-        "Ondersteunde typen: {supported}. Sla het bestand bijvoorbeeld op als CSV of als "
-        "Excel-werkmap (.xlsx)."
-    ),
-    "not_text_file": (
-        "Het scheidingsteken kan alleen worden bepaald voor tekstbestanden ({supported}); "
-        "{path} heeft type '{suffix}'."
-    ),
-    "cannot_open": "Bestand {path} kan niet worden geopend: {reason}.",
-    "encoding_unknown": (
-        "De tekencodering van {path} is niet herkend: het is geen UTF-8 en geen Windows-1252 "
-        '(cp1252). Geef de codering op, bijvoorbeeld encoding="latin-1".'
-    ),
-    "encoding_mismatch": (
-        "{path} is niet te lezen met tekencodering '{encoding}' (ongeldige tekens rond byte "
-        "{position}). Controleer de opgegeven codering of laat encoding weg om die automatisch "
-        "te laten bepalen."
-    ),
-    "invalid_encoding": (
-        "Onbekende tekencodering '{encoding}'. Gebruik bijvoorbeeld 'utf-8' of 'cp1252'."
-    ),
-    "invalid_char": "{option} moet precies één teken zijn, niet {value!r}.",
-    "same_char": (
-        "{first} en {second} zijn allebei {value!r}; scheidingsteken, decimaalteken en "
-        "duizendtalscheiding moeten van elkaar verschillen."
-    ),
-    "ragged": (
-        "Regel {line} van {path} heeft {found} velden, maar de kopregel heeft er {expected} "
-        "(scheidingsteken: {sep}). Controleer op die regel het scheidingsteken en de "
-        "aanhalingstekens, of geef het juiste scheidingsteken op met sep=..."
-    ),
-    "csv_syntax": "{path} is geen geldig CSV-bestand (rond regel {line}): {reason}",
-    "csv_unparsable": (
-        "{path} is geen geldig CSV-bestand: {reason}. Controleer de aanhalingstekens "
-        '(een veld dat met " begint, moet ook met " eindigen).'
-    ),
-    "duplicate_columns": (
-        "Kolomnamen komen meer dan eens voor in {path}: {names}. Geef elke kolom een unieke "
-        "naam (spaties aan begin en eind van namen tellen niet mee)."
-    ),
-    "empty_file": "{path} is leeg: er is geen kopregel met kolomnamen en er zijn geen gegevens.",
-    "no_rows": "{path} bevat wel kolomnamen maar geen gegevensregels.",
-    "sheet_not_found": (
-        "Werkblad {sheet!r} bestaat niet in {path}. Beschikbare werkbladen: {available}."
-    ),
-    "excel_unreadable": "{path} kan niet worden gelezen als Excel-werkmap (.xlsx): {reason}",
-    "ambiguous_dots": (
-        "In {path} zijn waarden als '1.234' in kolom(men) {columns} gelezen met een punt als "
-        "decimaalteken (1.234 = 1 komma 234), omdat nergens een decimale komma staat. "
-        'Betekent de punt duizendtallen (1.234 = 1234), geef dan thousands="." op; geef '
-        'decimal="." op om deze melding te voorkomen.'
-    ),
-    "parquet_unreadable": "{path} kan niet worden gelezen als Parquet-bestand: {reason}",
-}
 
 _TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _EXCEL_SUFFIXES = (".xlsx",)
@@ -150,10 +89,6 @@ class CsvDialect:
     encoding: str
 
 
-def _message(key: str, **fields: object) -> str:
-    return _MESSAGES[key].format(**fields)
-
-
 def _duplicates(names: Sequence[str]) -> list[str]:
     """Names that occur more than once, in order of first occurrence."""
     return [name for name, count in Counter(names).items() if count > 1]
@@ -166,14 +101,14 @@ def _check_path(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a :class:`~pathlib.Path` to an existing, supported file."""
     file = Path(os.fspath(path))
     if not file.exists():
-        raise ReadError(_message("not_found", path=file))
+        raise ReadError(message("read-not-found", path=file))
     if not file.is_file():
-        raise ReadError(_message("not_a_file", path=file))
+        raise ReadError(message("read-not-a-file", path=file))
     suffix = file.suffix.lower()
     if suffix not in _SUPPORTED_SUFFIXES:
         raise ReadError(
-            _message(
-                "unsupported_suffix",
+            message(
+                "read-unsupported-suffix",
                 suffix=file.suffix or "(geen extensie)",
                 path=file,
                 supported=", ".join(_SUPPORTED_SUFFIXES),
@@ -184,7 +119,7 @@ def _check_path(path: str | os.PathLike[str]) -> Path:
 
 def _check_char(option: str, value: str | None) -> None:
     if value is not None and len(value) != 1:
-        raise ConfigError(_message("invalid_char", option=option, value=value))
+        raise ConfigError(message("read-invalid-char", option=option, value=value))
 
 
 def _check_options(sep: str | None, decimal: str | None, thousands: str | None) -> None:
@@ -199,7 +134,9 @@ def _check_options(sep: str | None, decimal: str | None, thousands: str | None) 
     for i, (first, value) in enumerate(given):
         for second, other in given[i + 1 :]:
             if value == other:
-                raise ConfigError(_message("same_char", first=first, second=second, value=value))
+                raise ConfigError(
+                    message("read-same-char", first=first, second=second, value=value)
+                )
 
 
 # ------------------------------------------------------------------------ encoding
@@ -210,7 +147,7 @@ def _normalise_encoding(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise ConfigError(_message("invalid_encoding", encoding=encoding)) from None
+        raise ConfigError(message("read-invalid-encoding", encoding=encoding)) from None
     # utf-8-sig reads files with and without a BOM and never leaves U+FEFF in a header.
     return "utf-8-sig" if name == "utf-8" else name
 
@@ -231,7 +168,7 @@ def _decodes(file: Path, encoding: str) -> int | None:
     except UnicodeDecodeError as exc:
         return offset + max(exc.start, 0)
     except OSError as exc:
-        raise ReadError(_message("cannot_open", path=file, reason=exc.strerror or exc)) from exc
+        raise ReadError(message("read-cannot-open", path=file, reason=exc.strerror or exc)) from exc
     return None
 
 
@@ -242,13 +179,13 @@ def _detect_encoding(file: Path, encoding: str | None) -> str:
         position = _decodes(file, codec)
         if position is not None:
             raise ReadError(
-                _message("encoding_mismatch", path=file, encoding=encoding, position=position)
+                message("read-encoding-mismatch", path=file, encoding=encoding, position=position)
             )
         return codec
     for codec in ("utf-8-sig", "cp1252"):
         if _decodes(file, codec) is None:
             return codec
-    raise ReadError(_message("encoding_unknown", path=file))
+    raise ReadError(message("read-encoding-unknown", path=file))
 
 
 # ----------------------------------------------------------------------- separator
@@ -322,15 +259,17 @@ def _scan_records(file: Path, encoding: str, sep: str) -> list[str]:
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise ReadError(_message("csv_syntax", path=file, line=line, reason=exc)) from exc
+                raise ReadError(
+                    message("read-csv-syntax", path=file, line=line, reason=exc)
+                ) from exc
             if _is_blank(record):
                 continue
             if header is None:
                 header = record
             elif len(record) != len(header):
                 raise ReadError(
-                    _message(
-                        "ragged",
+                    message(
+                        "read-ragged",
                         line=line,
                         path=file,
                         found=len(record),
@@ -339,7 +278,7 @@ def _scan_records(file: Path, encoding: str, sep: str) -> list[str]:
                     )
                 )
     if header is None:
-        raise EmptyDataError(_message("empty_file", path=file))
+        raise EmptyDataError(message("read-empty-file", path=file))
     return header
 
 
@@ -495,12 +434,14 @@ def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd
     duplicates = _duplicates(names)
     if duplicates:
         raise ReadError(
-            _message("duplicate_columns", path=file, names=", ".join(repr(n) for n in duplicates))
+            message(
+                "read-duplicate-columns", path=file, names=", ".join(repr(n) for n in duplicates)
+            )
         )
     frame = frame.set_axis(names, axis="columns")
     frame = frame.dropna(how="all").reset_index(drop=True)
     if frame.empty:
-        raise EmptyDataError(_message("no_rows", path=file))
+        raise EmptyDataError(message("read-no-rows", path=file))
     return frame
 
 
@@ -535,10 +476,10 @@ def _load_text(
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise ReadError(_message("csv_unparsable", path=file, reason=exc)) from exc
+        raise ReadError(message("read-csv-unparsable", path=file, reason=exc)) from exc
     if frame.shape[1] != len(header):
         reason = f"{frame.shape[1]} kolommen gelezen, {len(header)} namen in de kopregel"
-        raise ReadError(_message("csv_syntax", path=file, line=1, reason=reason))
+        raise ReadError(message("read-csv-syntax", path=file, line=1, reason=reason))
     text = _finish(frame, header, file)
     detect = decimal is None and thousands is None
     decimal, thousands = _detect_numbers(text, sep, decimal, thousands)
@@ -549,8 +490,8 @@ def _load_text(
         ambiguous = _ambiguous_dot_columns(frame, text)
         if ambiguous:
             warnings.warn(
-                _message(
-                    "ambiguous_dots",
+                message(
+                    "read-ambiguous-dots",
                     path=file,
                     columns=", ".join(repr(name) for name in ambiguous),
                 ),
@@ -574,16 +515,18 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
                 ):
                     available = ", ".join(repr(name) for name in names)
                     raise ReadError(
-                        _message("sheet_not_found", sheet=chosen, path=file, available=available)
+                        message(
+                            "read-sheet-not-found", sheet=chosen, path=file, available=available
+                        )
                     )
                 # dtype=object: pandas would otherwise turn text cells such as "0123" into 123.
                 raw = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=object)
     except ReadError:
         raise
     except Exception as exc:
-        raise ReadError(_message("excel_unreadable", path=file, reason=exc)) from exc
+        raise ReadError(message("read-excel-unreadable", path=file, reason=exc)) from exc
     if raw.empty:
-        raise EmptyDataError(_message("empty_file", path=file))
+        raise EmptyDataError(message("read-empty-file", path=file))
     header = list(raw.iloc[0])
     data = raw.iloc[1:].reset_index(drop=True).infer_objects()
     frame: pd.DataFrame = _finish(data, header, file).infer_objects()
@@ -599,10 +542,12 @@ def _read_parquet(file: Path) -> pd.DataFrame:
         if not duplicates:
             frame = pd.read_parquet(file, engine="pyarrow")
     except Exception as exc:
-        raise ReadError(_message("parquet_unreadable", path=file, reason=exc)) from exc
+        raise ReadError(message("read-parquet-unreadable", path=file, reason=exc)) from exc
     if duplicates:
         raise ReadError(
-            _message("duplicate_columns", path=file, names=", ".join(repr(n) for n in duplicates))
+            message(
+                "read-duplicate-columns", path=file, names=", ".join(repr(n) for n in duplicates)
+            )
         )
     return _finish(frame, list(frame.columns), file)
 
@@ -658,8 +603,8 @@ def sniff_csv(
     file = _check_path(path)
     if file.suffix.lower() not in _TEXT_SUFFIXES:
         raise ReadError(
-            _message(
-                "not_text_file",
+            message(
+                "read-not-text-file",
                 supported=", ".join(_TEXT_SUFFIXES),
                 path=file,
                 suffix=file.suffix,

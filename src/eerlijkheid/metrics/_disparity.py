@@ -55,6 +55,7 @@ __all__ = [
     "Disparity",
     "GroupMetric",
     "ReferenceChoice",
+    "compare_counts",
     "disparities",
     "group_metrics",
     "groupings",
@@ -542,63 +543,169 @@ def disparities(
             idx = np.array([i for i in range(len(cube.labels)) if i != ref], dtype=np.int64)
             if idx.size == 0:
                 continue
-            gx, gn = v.x_eff[idx], v.n_eff[idx]
-            rx, rn = np.full_like(gx, v.x_eff[ref]), np.full_like(gn, v.n_eff[ref])
-            kw: dict[str, Any] = {"confidence_level": confidence_level}
-            d_lo, d_hi = difference_interval(gx, gn, rx, rn, **kw)
-            r_lo, r_hi = ratio_interval(gx, gn, rx, rn, **kw)
-            o_lo, o_hi = odds_ratio_interval(gx, gn, rx, rn, **kw)
-            counts = (np.rint(gx), np.rint(gn), np.rint(rx), np.rint(rn))
-            stat, pval, used = two_proportion_test(*counts, method=test)
-            padj = adjust_pvalues(pval, method=adjust)
-            gv, rv = v.value[idx], v.value[ref]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ratio = gv / rv
-                odds = (gv / (1 - gv)) / (rv / (1 - rv))
-            for k, i in enumerate(idx):
-                diff = float(gv[k] - rv)
-                direction: Direction = (
-                    "undefined"
-                    if np.isnan(diff)
-                    else "higher"
-                    if diff > 0
-                    else "lower"
-                    if diff < 0
-                    else "equal"
+            out.extend(
+                compare_counts(
+                    metric=metric.name,
+                    attributes=grouping,
+                    groups=[cube.labels[i] for i in idx],
+                    reference=cube.labels[ref],
+                    reference_rule=rule,
+                    group_counts=(v.num[idx], v.den[idx]),
+                    reference_counts=(v.num[ref], v.den[ref]),
+                    group_values=v.value[idx],
+                    reference_value=float(v.value[ref]),
+                    effective_group=(v.x_eff[idx], v.n_eff[idx]),
+                    effective_reference=(float(v.x_eff[ref]), float(v.n_eff[ref])),
+                    harm=harm,
+                    confidence_level=confidence_level,
+                    test=test,
+                    adjust=adjust,
+                    weighted=table.weighted,
                 )
-                out.append(
-                    Disparity(
-                        metric=metric.name,
-                        attributes=grouping,
-                        group=cube.labels[i],
-                        reference=cube.labels[ref],
-                        reference_rule=rule,
-                        group_numerator=int(v.num[i]),
-                        group_denominator=int(v.den[i]),
-                        reference_numerator=int(v.num[ref]),
-                        reference_denominator=int(v.den[ref]),
-                        group_value=float(gv[k]),
-                        reference_value=float(rv),
-                        difference=diff,
-                        difference_interval=ConfidenceInterval(float(d_lo[k]), float(d_hi[k])),
-                        ratio=float(ratio[k]),
-                        ratio_interval=ConfidenceInterval(float(r_lo[k]), float(r_hi[k])),
-                        odds_ratio=float(odds[k]),
-                        odds_ratio_interval=ConfidenceInterval(float(o_lo[k]), float(o_hi[k])),
-                        test=TestResult(
-                            statistic=float(stat[k]),
-                            pvalue=float(pval[k]),
-                            method=str(used[k]),
-                            alternative="two-sided",
-                        ),
-                        pvalue_adjusted=float(padj[k]),
-                        adjustment=adjust,
-                        direction=direction,
-                        harm=harm,
-                        confidence_level=confidence_level,
-                        weighted=table.weighted,
-                    )
-                )
+            )
+    return tuple(out)
+
+
+def compare_counts(
+    *,
+    metric: str,
+    attributes: Grouping,
+    groups: Sequence[tuple[str, ...]],
+    reference: tuple[str, ...],
+    reference_rule: str,
+    group_counts: tuple[npt.ArrayLike, npt.ArrayLike],
+    reference_counts: tuple[npt.ArrayLike, npt.ArrayLike],
+    harm: Harm,
+    group_values: npt.ArrayLike | None = None,
+    reference_value: npt.ArrayLike | None = None,
+    effective_group: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+    effective_reference: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+    confidence_level: float = 0.95,
+    test: Literal["auto", "chi2", "fisher"] = "auto",
+    adjust: Literal["holm", "bh", "bonferroni", "none"] = "holm",
+    weighted: bool = False,
+) -> tuple[Disparity, ...]:
+    """Compare groups with one reference from their counts: the engine of every disparity.
+
+    Parameters
+    ----------
+    metric : str
+        Name of what is compared (a metric name, or e.g. ``"share_vs_random_sample"``).
+    attributes : tuple of str
+        The grouping.
+    groups : sequence of tuple of str
+        Labels of the compared groups.
+    reference : tuple of str
+        Label of the reference.
+    reference_rule : str
+        How the reference was chosen.
+    group_counts : (numerators, denominators)
+        Case counts per group.
+    reference_counts : (numerator, denominator)
+        Case counts of the reference: scalars, or one per group when each group has its
+        own reference counts (e.g. its share in the random arm).
+    harm : {'higher', 'lower', 'either'}
+        Which side is worse for a group.
+    group_values, reference_value : optional
+        Values when they are not ``numerator / denominator`` (weighted data).
+    effective_group, effective_reference : optional
+        Effective counts for intervals and tests (weighted data); default the counts.
+    confidence_level, test, adjust, weighted
+        As in :func:`disparities`; the adjustment runs over the groups passed.
+
+    Returns
+    -------
+    tuple of Disparity
+        One per group, in the order given.
+
+    Examples
+    --------
+    >>> (d,) = compare_counts(metric="selection_rate", attributes=("g",), groups=[("a",)],
+    ...                       reference=("b",), reference_rule="explicit",
+    ...                       group_counts=([20], [40]), reference_counts=(15, 60), harm="higher")
+    >>> round(d.ratio, 2), d.direction, d.group_worse_off
+    (2.0, 'higher', True)
+    """
+    num = np.asarray(group_counts[0], dtype=np.float64)
+    den = np.asarray(group_counts[1], dtype=np.float64)
+
+    def arr(values: npt.ArrayLike) -> FloatArray:
+        out: FloatArray = np.broadcast_to(np.asarray(values, dtype=np.float64), num.shape).copy()
+        return out
+
+    def rate(x: FloatArray, n: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, x / np.where(n > 0, n, 1.0), np.nan)
+
+    rnum, rden = arr(reference_counts[0]), arr(reference_counts[1])
+    gv = rate(num, den) if group_values is None else arr(group_values)
+    rv = rate(rnum, rden) if reference_value is None else arr(reference_value)
+    gx, gn = (
+        (num, den)
+        if effective_group is None
+        else (arr(effective_group[0]), arr(effective_group[1]))
+    )
+    rxa, rna = (
+        (rnum, rden)
+        if effective_reference is None
+        else (arr(effective_reference[0]), arr(effective_reference[1]))
+    )
+    kw: dict[str, Any] = {"confidence_level": confidence_level}
+    d_lo, d_hi = difference_interval(gx, gn, rxa, rna, **kw)
+    r_lo, r_hi = ratio_interval(gx, gn, rxa, rna, **kw)
+    o_lo, o_hi = odds_ratio_interval(gx, gn, rxa, rna, **kw)
+    stat, pval, used = two_proportion_test(
+        np.rint(gx), np.rint(gn), np.rint(rxa), np.rint(rna), method=test
+    )
+    padj = adjust_pvalues(pval, method=adjust)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = gv / rv
+        odds = (gv / (1 - gv)) / (rv / (1 - rv))
+    out = []
+    for k, group in enumerate(groups):
+        diff = float(gv[k] - rv[k])
+        direction: Direction = (
+            "undefined"
+            if np.isnan(diff)
+            else "higher"
+            if diff > 0
+            else "lower"
+            if diff < 0
+            else "equal"
+        )
+        out.append(
+            Disparity(
+                metric=metric,
+                attributes=attributes,
+                group=tuple(group),
+                reference=tuple(reference),
+                reference_rule=reference_rule,
+                group_numerator=int(num[k]),
+                group_denominator=int(den[k]),
+                reference_numerator=int(rnum[k]),
+                reference_denominator=int(rden[k]),
+                group_value=float(gv[k]),
+                reference_value=float(rv[k]),
+                difference=diff,
+                difference_interval=ConfidenceInterval(float(d_lo[k]), float(d_hi[k])),
+                ratio=float(ratio[k]),
+                ratio_interval=ConfidenceInterval(float(r_lo[k]), float(r_hi[k])),
+                odds_ratio=float(odds[k]),
+                odds_ratio_interval=ConfidenceInterval(float(o_lo[k]), float(o_hi[k])),
+                test=TestResult(
+                    statistic=float(stat[k]),
+                    pvalue=float(pval[k]),
+                    method=str(used[k]),
+                    alternative="two-sided",
+                ),
+                pvalue_adjusted=float(padj[k]),
+                adjustment=adjust,
+                direction=direction,
+                harm=harm,
+                confidence_level=confidence_level,
+                weighted=weighted,
+            )
+        )
     return tuple(out)
 
 
