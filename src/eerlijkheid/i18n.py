@@ -165,7 +165,7 @@ def message(key: str, *, language: str | None = None, **fields: object) -> str:
     Examples
     --------
     >>> message("empty-data", language="nl", what="De data")[:40]
-    'De data bevat geen rijen: er is niets te '
+    'De data bevat geen rijen: er is niets te'
     """
     lang = get_language() if language is None else _check(language)
     template = _catalogue()[key][lang]
