@@ -95,9 +95,25 @@ def test_duo_2014_published_ratios_through_the_pre_aggregated_path():
     assert abs(sel.reference_denominator - 178_200) <= 10
     assert round(sel.ratio, 1) == 6.2
     assert sel.ratio_interval.low > 5.5
-    cells = duo_2014_cells()
+    table = pd.read_csv(SHARED / "duo-cub" / "table1_population_2014.csv")
+    margins = pd.DataFrame(
+        [
+            {
+                "herkomst": label,
+                "risico_hoog": category in (1, 2),
+                "aantal": int(
+                    table.loc[table["category"] == f"Risk category {category}", column].iloc[0]
+                ),
+            }
+            for category in range(1, 7)
+            for label, column in (
+                ("niet-Europees", "origin_outside_europe"),
+                ("Nederlands", "born_nl_x_origin_nl"),
+            )
+        ]
+    )
     high_risk = count_table(
-        cells, decision="risico_hoog", groups="herkomst", count="aantal", rounded=True
+        margins, decision="risico_hoog", groups="herkomst", count="aantal", rounded=True
     )
     (risk,) = disparities(high_risk, metrics=["selection_rate"], reference=reference)
     assert round(risk.ratio, 1) == 2.0
