@@ -15,7 +15,8 @@ Examples
 """
 
 from eerlijkheid._version import __version__
-from eerlijkheid.config import Roles
+from eerlijkheid.audit import AuditResult, audit
+from eerlijkheid.config import AuditConfig, Roles, SeverityThresholds
 from eerlijkheid.counts import CountTable, count_table
 from eerlijkheid.exceptions import (
     ColumnNotFoundError,
@@ -32,11 +33,14 @@ from eerlijkheid.exceptions import (
     RoundedCountsWarning,
     SingleLevelError,
 )
+from eerlijkheid.findings import Finding
 from eerlijkheid.ingest import read_table, sniff_csv
 from eerlijkheid.metrics import METRICS, Disparity, GroupMetric, disparities, group_metrics
 
 __all__ = [
     "METRICS",
+    "AuditConfig",
+    "AuditResult",
     "ColumnNotFoundError",
     "ConfigError",
     "CountTable",
@@ -46,6 +50,7 @@ __all__ = [
     "EerlijkheidError",
     "EerlijkheidWarning",
     "EmptyDataError",
+    "Finding",
     "GroupMetric",
     "InvalidValuesError",
     "MixedTypesError",
@@ -53,8 +58,10 @@ __all__ = [
     "RoleError",
     "Roles",
     "RoundedCountsWarning",
+    "SeverityThresholds",
     "SingleLevelError",
     "__version__",
+    "audit",
     "count_table",
     "disparities",
     "group_metrics",

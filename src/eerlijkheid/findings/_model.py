@@ -130,15 +130,27 @@ class Finding:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         object.__setattr__(self, "fingerprint", digest)
 
-    def sort_key(self) -> tuple[int, str, str]:
-        """Order by severity (most severe first), then code, then fingerprint.
+    def sort_key(self) -> tuple[int, str, int, tuple[str, ...], tuple[str, ...], str, str]:
+        """Return the order key: severity (most severe first), code, then subject.
+
+        Within a code, single attributes come before intersections, then attribute and
+        group labels; the fingerprint breaks ties.
 
         Returns
         -------
         tuple
             The key.
         """
-        return (-SEVERITY_ORDER.index(self.severity), self.code, self.fingerprint)
+        s = self.subject
+        return (
+            -SEVERITY_ORDER.index(self.severity),
+            self.code,
+            len(s.attributes),
+            s.attributes,
+            s.group,
+            s.column or "",
+            self.fingerprint,
+        )
 
 
 def severity_of_ratio(ratio: float, *, low: float, medium: float, high: float) -> SeverityLevel:

@@ -1,0 +1,533 @@
+"""One call, one result: :func:`audit` runs every analysis and returns an :class:`AuditResult`.
+
+The result holds the findings (most severe first), every estimate behind them (rates per
+group, comparisons with intervals and tests, stratified comparisons, power checks), the
+coverage of the Discriminatietoets (per part: the findings that inform it and the
+questions the data could not answer), and provenance (library version, fingerprints of
+the configuration and of the count table, row and group counts).  Nothing in it carries a
+timestamp, so the same input and settings give a byte-identical :meth:`AuditResult.to_json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from eerlijkheid._version import __version__
+from eerlijkheid.analyses import (
+    GroundMatch,
+    StratifiedComparison,
+    SufficiencyCheck,
+    analyse_disparity,
+    analyse_strata,
+    analyse_sufficiency,
+    find_direct_grounds,
+)
+from eerlijkheid.config import AuditConfig, Role, Roles
+from eerlijkheid.configfile import AuditSpec, load_spec
+from eerlijkheid.counts import CountTable
+from eerlijkheid.findings import Finding, derive_findings
+from eerlijkheid.i18n import get_language
+from eerlijkheid.ingest import encode_cells, read_table
+from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
+from eerlijkheid.toets import Catalogue, QuestionCoverage, coverage, load_catalogue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SCHEMA_VERSION", "AuditResult", "PartCoverage", "PlanItem", "Provenance", "audit"]
+
+#: Version of the JSON layout of :meth:`AuditResult.to_dict`.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a result came from; no timestamps, so results can be compared byte for byte.
+
+    Attributes
+    ----------
+    library_version : str
+        The eerlijkheid version.
+    schema_version : int
+        Version of the JSON layout.
+    config_fingerprint : str
+        SHA-256 (first 16 hex digits) of the roles and settings.
+    data_fingerprint : str
+        SHA-256 (first 16 hex digits) of the count table (levels, cells and counts).
+    rows : int
+        Number of cases.
+    cells : int
+        Number of observed cells in the count table.
+    groups : mapping of str to int
+        Number of levels per group attribute.
+    backend : str
+        Engine that computed the counts.
+    rounded : bool
+        Whether the counts were declared rounded.
+    catalogue_version : str
+        Version of the toets catalogue used.
+    """
+
+    library_version: str
+    schema_version: int
+    config_fingerprint: str
+    data_fingerprint: str
+    rows: int
+    cells: int
+    groups: Mapping[str, int]
+    backend: str
+    rounded: bool
+    catalogue_version: str
+
+
+@dataclass(frozen=True)
+class PartCoverage:
+    """What the audit says about one part of the toets.
+
+    Attributes
+    ----------
+    part : str
+        Part id (e.g. ``"deel-3"``).
+    title : str
+        Its title, marked as a working title when not verified.
+    verified : bool
+        Whether the title is the toets's verified title.
+    findings : tuple of str
+        Fingerprints of the findings that inform this part.
+    codes : tuple of str
+        Their codes (sorted, unique).
+    questions : tuple of QuestionCoverage
+        The part's questions: answerable with this data or not, and what is missing.
+    """
+
+    part: str
+    title: str
+    verified: bool
+    findings: tuple[str, ...]
+    codes: tuple[str, ...]
+    questions: tuple[QuestionCoverage, ...]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One line of the research plan (toets part 2): a question and what answers it.
+
+    Attributes
+    ----------
+    question : str
+        Question id.
+    part : str
+        The part it informs.
+    text : str
+        The question, in the requested language.
+    answerable : bool
+        Whether the supplied data can answer it.
+    missing : tuple of str
+        Data roles that are missing.
+    missing_text : str
+        What data would answer it (empty when answerable).
+    """
+
+    question: str
+    part: str
+    text: str
+    answerable: bool
+    missing: tuple[str, ...]
+    missing_text: str
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything an audit found, with the evidence behind it.
+
+    Attributes
+    ----------
+    findings : tuple of Finding
+        Most severe first, then by code and fingerprint.
+    comparisons : tuple of Disparity
+        Every group-versus-reference comparison (selection, random arm, hit and error
+        rates), with intervals, tests and counts.
+    rates : tuple of GroupMetric
+        Per-group metrics with intervals.
+    stratified : tuple of StratifiedComparison
+        Crude versus Mantel–Haenszel comparisons per stratum.
+    sufficiency : tuple of SufficiencyCheck
+        Power per selection-rate comparison.
+    direct_grounds : tuple of GroundMatch
+        Input variables that are, or stand for, a protected ground.
+    coverage : tuple of PartCoverage
+        Per toets part: the findings that inform it, and the questions left open.
+    provenance : Provenance
+        Versions, fingerprints and sizes.
+    roles : Roles
+        The column roles.
+    config : AuditConfig
+        The settings.
+    language : str
+        Language of the messages.
+    """
+
+    findings: tuple[Finding, ...]
+    comparisons: tuple[Disparity, ...]
+    rates: tuple[GroupMetric, ...]
+    stratified: tuple[StratifiedComparison, ...]
+    sufficiency: tuple[SufficiencyCheck, ...]
+    direct_grounds: tuple[GroundMatch, ...]
+    coverage: tuple[PartCoverage, ...]
+    provenance: Provenance
+    roles: Roles
+    config: AuditConfig
+    language: str
+    _plan: tuple[PlanItem, ...] = ()
+
+    def table(self) -> pd.DataFrame:
+        """Return a tidy table of every comparison, one row each, with intervals and counts.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :func:`eerlijkheid.metrics.to_frame`.
+        """
+        return to_frame(self.comparisons)
+
+    def plan(self) -> tuple[PlanItem, ...]:
+        """Return the research-plan view (toets part 2): each question and what answers it.
+
+        Returns
+        -------
+        tuple of PlanItem
+            In catalogue order.
+        """
+        return self._plan
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data (NaN and infinities become ``null``).
+
+        Returns
+        -------
+        dict
+            Keys ``schema_version``, ``provenance``, ``roles``, ``config``, ``findings``,
+            ``coverage``, ``plan``, ``comparisons``, ``rates``, ``stratified``,
+            ``sufficiency``, ``direct_grounds``.
+        """
+
+        def stratified(s: StratifiedComparison) -> dict[str, Any]:
+            mh = s.stratified
+            ci = mh.confidence_interval(confidence_level=self.config.confidence_level)
+            return {
+                "attribute": s.attribute,
+                "group": s.group,
+                "reference": s.reference,
+                "stratum": s.stratum,
+                "crude": s.crude,
+                "statistic": mh.statistic,
+                "pvalue": mh.pvalue,
+                "pvalue_adjusted": s.pvalue_adjusted,
+                "common_odds_ratio": mh.common_odds_ratio,
+                "common_odds_ratio_low": ci.low,
+                "common_odds_ratio_high": ci.high,
+                "homogeneity_pvalue": mh.homogeneity_pvalue,
+                "strata_used": mh.n_strata_used,
+                "method": mh.method,
+            }
+
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "provenance": self.provenance,
+            "roles": self.roles,
+            "config": self.config,
+            "language": self.language,
+            "findings": [
+                {"fingerprint": f.fingerprint, **{k.name: getattr(f, k.name) for k in fields(f)}}
+                for f in self.findings
+            ],
+            "coverage": self.coverage,
+            "plan": self._plan,
+            "comparisons": self.comparisons,
+            "rates": self.rates,
+            "stratified": [stratified(s) for s in self.stratified],
+            "sufficiency": self.sufficiency,
+            "direct_grounds": self.direct_grounds,
+        }
+        result: dict[str, Any] = _plain(data)
+        return result
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Return canonical JSON: sorted keys, no NaN, stable order, UTF-8 text.
+
+        Parameters
+        ----------
+        indent : int or None
+            Indentation (``None``: compact).
+
+        Returns
+        -------
+        str
+            The JSON document.
+        """
+        return json.dumps(
+            self.to_dict(), indent=indent, sort_keys=True, ensure_ascii=False, allow_nan=False
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Convert results to JSON-ready data: dataclasses to dicts, tuples to lists, NaN to None."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if not f.name.startswith("_")
+        }
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return value.as_posix()
+    return str(value)
+
+
+def _fingerprint(data: object) -> str:
+    text = json.dumps(_plain(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _table_fingerprint(table: CountTable) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps(_plain(table.dimensions), sort_keys=True).encode("utf-8"))
+    digest.update(np.ascontiguousarray(table.codes, dtype="<i8").tobytes())
+    digest.update(np.ascontiguousarray(table.n, dtype="<i8").tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _available(table: CountTable, config: AuditConfig) -> set[str]:
+    available = {"decision", "groups"}
+    role_names = {
+        Role.OUTCOME: "outcome",
+        Role.RANDOM_SAMPLE: "random_sample",
+        Role.STAGE: "stages",
+        Role.STRATUM: "strata",
+    }
+    for dim in table.dimensions:
+        if dim.role in role_names:
+            available.add(role_names[dim.role])
+    if config.inputs:
+        available.add("inputs")
+    return available
+
+
+def _coverage(
+    catalogue: Catalogue,
+    findings: Sequence[Finding],
+    questions: Sequence[QuestionCoverage],
+    language: str,
+) -> tuple[PartCoverage, ...]:
+    out = []
+    for part in catalogue.parts:
+        informing = [f for f in findings if part.id in f.toets_parts]
+        out.append(
+            PartCoverage(
+                part=part.id,
+                title=part.label(language),
+                verified=part.title_verified,
+                findings=tuple(f.fingerprint for f in informing),
+                codes=tuple(sorted({f.code for f in informing})),
+                questions=tuple(q for q in questions if q.part == part.id),
+            )
+        )
+    return tuple(out)
+
+
+def audit(
+    data: Any,
+    *,
+    decision: str | None = None,
+    groups: str | Sequence[str] | None = None,
+    outcome: str | None = None,
+    score: str | None = None,
+    weight: str | None = None,
+    random_sample: str | None = None,
+    stages: str | Sequence[str] = (),
+    strata: str | Sequence[str] = (),
+    count: str | None = None,
+    rounded: bool | None = None,
+    reference: Mapping[str, str] | None = None,
+    inputs: Sequence[str] | None = None,
+    config: AuditConfig | AuditSpec | str | PathLike[str] | None = None,
+    catalogue: Catalogue | str | PathLike[str] | None = None,
+    language: str | None = None,
+) -> AuditResult:
+    """Audit decisions for disparities between groups and map the findings onto the toets.
+
+    Parameters
+    ----------
+    data : frame, CountTable, or path
+        Cases as rows (pandas, polars, pyarrow, DuckDB, Dask), pre-aggregated cells with a
+        ``count`` column, an already built :class:`~eerlijkheid.counts.CountTable`, or a
+        file path for :func:`~eerlijkheid.read_table`.
+    decision, groups, outcome, score, weight, random_sample, stages, strata, count : optional
+        Column roles (see :class:`~eerlijkheid.config.Roles`); they override the roles of
+        a configuration file.
+    rounded : bool, optional
+        Pre-aggregated counts are rounded (e.g. CBS tables rounded to tens).
+    reference : mapping of str to str, optional
+        Reference label per group attribute; overrides the configuration.
+    inputs : sequence of str, optional
+        The model's or rule set's input variables (direct-grounds check).
+    config : AuditConfig, AuditSpec or path, optional
+        Settings, or a TOML file (``eerlijkheid.toml`` / ``pyproject.toml``) with roles
+        and settings.
+    catalogue : Catalogue or path, optional
+        The toets catalogue (default: the packaged one).
+    language : {'nl', 'en'}, optional
+        Language of the finding messages (default: the library language).
+
+    Returns
+    -------
+    AuditResult
+        Findings, estimates, toets coverage and provenance.
+
+    Examples
+    --------
+    >>> from eerlijkheid.datasets import welfare_reexamination
+    >>> frame = welfare_reexamination(n=20_000, seed=1)
+    >>> result = audit(frame, decision="geselecteerd", groups=["migratieachtergrond", "geslacht"],
+    ...                random_sample="aselect", reference={"migratieachtergrond": "geen"},
+    ...                inputs=["risicoscore", "taalvaardigheid"], language="en")
+    >>> f = result.findings[0]
+    >>> f.code, f.subject.group, f.subject.reference, f.severity, f.certainty
+    ('EE201', ('niet-westers',), ('geen',), 'high', 'established')
+    """
+    spec: AuditSpec | None = None
+    if isinstance(config, (str, PathLike)):
+        spec = load_spec(config)
+    elif isinstance(config, AuditSpec):
+        spec = config
+    settings = (
+        spec.config
+        if spec is not None
+        else (config if isinstance(config, AuditConfig) else AuditConfig())
+    )
+    overrides: dict[str, Any] = {}
+    if reference is not None:
+        overrides["reference"] = reference
+    if inputs is not None:
+        overrides["inputs"] = tuple(inputs)
+    if overrides:
+        settings = replace(settings, **overrides)
+
+    base = asdict(spec.roles) if spec is not None else {}
+    given = {
+        "decision": decision,
+        "groups": groups,
+        "outcome": outcome,
+        "score": score,
+        "weight": weight,
+        "random_sample": random_sample,
+        "count": count,
+        "stages": stages or None,
+        "strata": strata or None,
+    }
+    merged = {**base, **{k: v for k, v in given.items() if v is not None}}
+    roles = Roles(**merged)
+    is_rounded = bool(rounded) if rounded is not None else (spec.rounded if spec else False)
+
+    if isinstance(data, CountTable):
+        table = data
+    else:
+        if isinstance(data, (str, PathLike)):
+            data = read_table(data)
+        elif data is None and spec is not None and spec.data_path is not None:
+            data = read_table(spec.data_path)
+        table = CountTable.from_encoded(
+            encode_cells(data, roles, rounded=is_rounded), rounded=is_rounded
+        )
+
+    lang = get_language() if language is None else language
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    grounds = find_direct_grounds(settings.inputs, declared=settings.declared_grounds)
+    disparity = analyse_disparity(table, settings)
+    strat = analyse_strata(table, settings)
+    suff = analyse_sufficiency(disparity.selection, settings)
+    findings = derive_findings(
+        table=table,
+        config=settings,
+        grounds=grounds,
+        disparity=disparity,
+        strata=strat,
+        sufficiency=suff,
+        language=lang,
+    )
+    random = table.names_with_role(Role.RANDOM_SAMPLE)
+    metric_names = ["selection_rate"] + (
+        ["prevalence", "precision"] if table.names_with_role(Role.OUTCOME) else []
+    )
+    rates = group_metrics(
+        table,
+        order=settings.order,
+        metrics=metric_names,
+        where={random[0]: "0"} if random else None,
+        confidence_level=settings.confidence_level,
+        method=settings.interval_method,
+    )
+    questions = coverage(cat, _available(table, settings))
+    plan = tuple(
+        PlanItem(
+            question=q.question_id,
+            part=q.part,
+            text=cat.question(q.question_id).text(lang),
+            answerable=q.answerable,
+            missing=tuple(q.missing),
+            missing_text="" if q.answerable else cat.question(q.question_id).missing_text(lang),
+        )
+        for q in questions
+    )
+    provenance = Provenance(
+        library_version=__version__,
+        schema_version=SCHEMA_VERSION,
+        config_fingerprint=_fingerprint({"roles": roles, "config": settings}),
+        data_fingerprint=_table_fingerprint(table),
+        rows=table.total,
+        cells=int(table.n.size),
+        groups={a: len(table.levels(a)) for a in table.groups},
+        backend=table.backend,
+        rounded=table.rounded,
+        catalogue_version=cat.catalogue_version,
+    )
+    return AuditResult(
+        findings=findings,
+        comparisons=disparity.selection
+        + disparity.random_arm
+        + disparity.hit_rate
+        + disparity.error_rate,
+        rates=rates,
+        stratified=strat,
+        sufficiency=suff,
+        direct_grounds=grounds,
+        coverage=_coverage(cat, findings, questions, lang),
+        provenance=provenance,
+        roles=roles,
+        config=settings,
+        language=lang,
+        _plan=plan,
+    )

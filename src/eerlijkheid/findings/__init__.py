@@ -1,0 +1,39 @@
+"""Findings: the code registry with its documentation, the Finding model, and the rules.
+
+Examples
+--------
+>>> from eerlijkheid.findings import CODES
+>>> CODES["EE101"].name
+'race-ground-in-inputs'
+"""
+
+from eerlijkheid.findings._codes import CODES, SEVERITIES, FindingCode, Severity, get_code
+from eerlijkheid.findings._model import (
+    CERTAINTIES,
+    SEVERITY_ORDER,
+    Certainty,
+    Finding,
+    SeverityLevel,
+    Subject,
+    certainty_of,
+    severity_of_ratio,
+)
+from eerlijkheid.findings._rules import derive_findings, disparity_evidence
+
+__all__ = [
+    "CERTAINTIES",
+    "CODES",
+    "SEVERITIES",
+    "SEVERITY_ORDER",
+    "Certainty",
+    "Finding",
+    "FindingCode",
+    "Severity",
+    "SeverityLevel",
+    "Subject",
+    "certainty_of",
+    "derive_findings",
+    "disparity_evidence",
+    "get_code",
+    "severity_of_ratio",
+]

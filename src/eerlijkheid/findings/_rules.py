@@ -1,0 +1,344 @@
+"""Rules from evidence to findings.
+
+Each rule reads the evidence of one analysis and emits :class:`Finding` objects with a
+code from the registry, a severity (size) and a certainty (how sure), and a one-sentence
+message from the message catalogue (``locale/findings.toml``).
+
+Rules, in the words of the audit:
+
+* **EE101 / EE102** — every input variable that is, or stands for, a protected ground:
+  race indicators (CRM list) are ``critical``, other grounds ``high``.
+* **EE201 / EE202 / EE203 / EE204** — a comparison becomes a finding when the group is
+  worse off than its reference (or, for metrics where neither side is worse, differs from
+  it), its ratio reaches ``thresholds.low`` (severity ``low``, ``medium``, ``high``) and its
+  test gives at least *indicative* evidence (unadjusted p below ``alpha``).  Comparisons that
+  are inconclusive make no disparity finding; when they also lack power they make EE401.
+* **EE205** — outcomes observed only for selected cases (caveat, ``info``).
+* **EE301 / EE302** — a crude disparity that is established and material survives the
+  stratum (EE301, graded on the Mantel–Haenszel common odds ratio) or disappears within it
+  (EE302, ``info``).
+* **EE401** — a selection-rate comparison without a disparity finding whose power to detect
+  ``detectable_ratio`` is below ``power``: too little data to say.
+* **EE402 / EE403** — missing group labels counted as their own group; rounded counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+from eerlijkheid.analyses import (
+    DisparityEvidence,
+    GroundMatch,
+    StratifiedComparison,
+    SufficiencyCheck,
+)
+from eerlijkheid.config import AuditConfig
+from eerlijkheid.counts import CountTable
+from eerlijkheid.findings._codes import get_code
+from eerlijkheid.findings._model import (
+    Certainty,
+    EvidenceValue,
+    Finding,
+    SeverityLevel,
+    Subject,
+    certainty_of,
+    severity_of_ratio,
+)
+from eerlijkheid.i18n import message
+from eerlijkheid.metrics import Disparity
+
+__all__ = ["derive_findings", "disparity_evidence"]
+
+
+def _fmt(value: float, language: str, digits: int = 2) -> str:
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "—"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def _pct(value: float, language: str) -> str:
+    return "—" if not math.isfinite(value) else _fmt(100 * value, language, 1) + "%"
+
+
+def _labels(labels: Sequence[str]) -> str:
+    return " × ".join(labels)
+
+
+def _finding(
+    code: str,
+    *,
+    severity: SeverityLevel | None,
+    certainty: Certainty,
+    subject: Subject,
+    evidence: Mapping[str, EvidenceValue],
+    language: str,
+    **fields: object,
+) -> Finding:
+    registered = get_code(code)
+    return Finding(
+        code=code,
+        name=registered.name,
+        severity=registered.default_severity if severity is None else severity,
+        certainty=certainty,
+        subject=subject,
+        evidence=evidence,
+        message=message(f"finding-{code}", language=language, **fields),
+        toets_parts=registered.toets_parts,
+        norms=registered.norms,
+    )
+
+
+def disparity_evidence(d: Disparity) -> dict[str, EvidenceValue]:
+    """Flatten a comparison into the evidence mapping of a finding.
+
+    Parameters
+    ----------
+    d : Disparity
+        The comparison.
+
+    Returns
+    -------
+    dict
+        Counts, values, intervals, test and methods.
+    """
+    return {
+        "group_numerator": d.group_numerator,
+        "group_denominator": d.group_denominator,
+        "reference_numerator": d.reference_numerator,
+        "reference_denominator": d.reference_denominator,
+        "group_value": d.group_value,
+        "reference_value": d.reference_value,
+        "difference": d.difference,
+        "difference_low": d.difference_interval.low,
+        "difference_high": d.difference_interval.high,
+        "ratio": d.ratio,
+        "ratio_low": d.ratio_interval.low,
+        "ratio_high": d.ratio_interval.high,
+        "odds_ratio": d.odds_ratio,
+        "statistic": d.test.statistic,
+        "pvalue": d.test.pvalue,
+        "pvalue_adjusted": d.pvalue_adjusted,
+        "test": d.test.method,
+        "adjustment": d.adjustment,
+        "confidence_level": d.confidence_level,
+        "direction": d.direction,
+        "harm": d.harm,
+        "reference_rule": d.reference_rule,
+        "method": d.method,
+        "weighted": d.weighted,
+    }
+
+
+def _material(d: Disparity, config: AuditConfig) -> tuple[SeverityLevel, Certainty] | None:
+    if d.direction in ("equal", "undefined") or d.group_worse_off is False:
+        return None
+    t = config.thresholds
+    severity = severity_of_ratio(d.ratio, low=t.low, medium=t.medium, high=t.high)
+    certainty = certainty_of(d.test.pvalue, d.pvalue_adjusted, alpha=config.alpha)
+    if severity == "info" or certainty == "inconclusive":
+        return None
+    return severity, certainty
+
+
+def _comparison_findings(
+    code: str, comparisons: Iterable[Disparity], config: AuditConfig, language: str
+) -> list[Finding]:
+    out = []
+    for d in comparisons:
+        graded = _material(d, config)
+        if graded is None:
+            continue
+        out.append(
+            _finding(
+                code,
+                severity=graded[0],
+                certainty=graded[1],
+                subject=Subject(
+                    metric=d.metric, attributes=d.attributes, group=d.group, reference=d.reference
+                ),
+                evidence=disparity_evidence(d),
+                language=language,
+                metric=message(f"metric-{d.metric}", language=language),
+                attributes=_labels(d.attributes),
+                group=_labels(d.group),
+                reference=_labels(d.reference),
+                ratio=_fmt(d.ratio, language),
+                low=_fmt(d.ratio_interval.low, language),
+                high=_fmt(d.ratio_interval.high, language),
+                value=_pct(d.group_value, language),
+                reference_value=_pct(d.reference_value, language),
+            )
+        )
+    return out
+
+
+def derive_findings(
+    *,
+    table: CountTable,
+    config: AuditConfig,
+    grounds: Sequence[GroundMatch],
+    disparity: DisparityEvidence,
+    strata: Sequence[StratifiedComparison],
+    sufficiency: Sequence[SufficiencyCheck],
+    language: str,
+) -> tuple[Finding, ...]:
+    """Apply every rule to the evidence and return the findings, most severe first.
+
+    Parameters
+    ----------
+    table : CountTable
+        The count table (for data-quality findings).
+    config : AuditConfig
+        Thresholds, alpha, power.
+    grounds, disparity, strata, sufficiency
+        Evidence of the analyses.
+    language : {'nl', 'en'}
+        Language of the messages.
+
+    Returns
+    -------
+    tuple of Finding
+        Ordered by severity (most severe first), code, fingerprint.
+    """
+    findings: list[Finding] = []
+    for match in grounds:
+        findings.append(
+            _finding(
+                "EE101" if match.kind == "race" else "EE102",
+                severity=None,
+                certainty="not-applicable",
+                subject=Subject(column=match.column),
+                evidence={
+                    "ground": match.ground,
+                    "kind": match.kind,
+                    "term": match.term,
+                    "declared": match.declared,
+                },
+                language=language,
+                column=match.column,
+                ground=message(f"ground-{match.ground}", language=language),
+            )
+        )
+    findings += _comparison_findings("EE201", disparity.selection, config, language)
+    findings += _comparison_findings("EE202", disparity.random_arm, config, language)
+    findings += _comparison_findings("EE203", disparity.error_rate, config, language)
+    findings += _comparison_findings("EE204", disparity.hit_rate, config, language)
+    if disparity.outcome_only_when_selected:
+        findings.append(
+            _finding(
+                "EE205",
+                severity=None,
+                certainty="not-applicable",
+                subject=Subject(),
+                evidence={},
+                language=language,
+            )
+        )
+    for s in strata:
+        crude = _material(s.crude, config)
+        if crude is None or crude[1] != "established":
+            continue
+        mh = s.stratified
+        evidence = {
+            **disparity_evidence(s.crude),
+            "stratum": s.stratum,
+            "mh_statistic": mh.statistic,
+            "mh_pvalue": mh.pvalue,
+            "mh_pvalue_adjusted": s.pvalue_adjusted,
+            "mh_odds_ratio": mh.common_odds_ratio,
+            "mh_odds_ratio_low": mh.confidence_interval(
+                confidence_level=config.confidence_level
+            ).low,
+            "mh_odds_ratio_high": mh.confidence_interval(
+                confidence_level=config.confidence_level
+            ).high,
+            "mh_strata_used": mh.n_strata_used,
+            "mh_method": mh.method,
+        }
+        survives = s.pvalue_adjusted < config.alpha
+        t = config.thresholds
+        or_severity = severity_of_ratio(
+            mh.common_odds_ratio, low=t.low, medium=t.medium, high=t.high
+        )
+        findings.append(
+            _finding(
+                "EE301" if survives else "EE302",
+                severity=or_severity if survives else None,
+                certainty="established" if survives else "inconclusive",
+                subject=Subject(
+                    metric="selection_rate",
+                    attributes=(s.attribute,),
+                    group=s.group,
+                    reference=s.reference,
+                    stage=None,
+                    column=s.stratum,
+                ),
+                evidence=evidence,
+                language=language,
+                attributes=s.attribute,
+                group=_labels(s.group),
+                reference=_labels(s.reference),
+                stratum=s.stratum,
+                ratio=_fmt(s.crude.ratio, language),
+                odds_ratio=_fmt(mh.common_odds_ratio, language),
+                pvalue=_fmt(s.pvalue_adjusted, language, 3),
+            )
+        )
+    flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
+    for check in sufficiency:
+        c = check.comparison
+        if check.sufficient or (c.attributes, c.group) in flagged:
+            continue
+        findings.append(
+            _finding(
+                "EE401",
+                severity=None,
+                certainty="inconclusive",
+                subject=Subject(
+                    metric=c.metric, attributes=c.attributes, group=c.group, reference=c.reference
+                ),
+                evidence={
+                    **disparity_evidence(c),
+                    "detectable_ratio": check.detectable_ratio,
+                    "power": check.power,
+                    "minimum_detectable_ratio": check.minimum_detectable_ratio,
+                },
+                language=language,
+                attributes=_labels(c.attributes),
+                group=_labels(c.group),
+                n=c.group_denominator,
+                detectable=_fmt(check.detectable_ratio, language),
+                power=_pct(check.power, language),
+                mdr=_fmt(check.minimum_detectable_ratio, language),
+            )
+        )
+    for attribute, count in table.missing_labels.items():
+        if count:
+            findings.append(
+                _finding(
+                    "EE402",
+                    severity=None,
+                    certainty="not-applicable",
+                    subject=Subject(attributes=(attribute,)),
+                    evidence={"missing": count, "total": table.total},
+                    language=language,
+                    attribute=attribute,
+                    count=count,
+                    share=_pct(count / table.total, language),
+                    label=table.levels(attribute)[-1],
+                )
+            )
+    if table.rounded:
+        findings.append(
+            _finding(
+                "EE403",
+                severity=None,
+                certainty="not-applicable",
+                subject=Subject(),
+                evidence={"total": table.total},
+                language=language,
+            )
+        )
+    return tuple(sorted(findings, key=Finding.sort_key))
