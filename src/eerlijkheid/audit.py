@@ -14,10 +14,10 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -371,6 +371,8 @@ def audit(
     strata: str | Sequence[str] = (),
     count: str | None = None,
     rounded: bool | None = None,
+    binary_values: Mapping[str, bool] | None = None,
+    missing_groups: Literal["group", "error"] | None = None,
     reference: Mapping[str, str] | None = None,
     inputs: Sequence[str] | None = None,
     config: AuditConfig | AuditSpec | str | PathLike[str] | None = None,
@@ -390,6 +392,10 @@ def audit(
         a configuration file.
     rounded : bool, optional
         Pre-aggregated counts are rounded (e.g. CBS tables rounded to tens).
+    binary_values : mapping of str to bool, optional
+        Extra yes/no spellings, e.g. ``{"Admitted": True, "Rejected": False}``.
+    missing_groups : {'group', 'error'}, optional
+        Policy for missing group labels (default ``'group'``: their own group).
     reference : mapping of str to str, optional
         Reference label per group attribute; overrides the configuration.
     inputs : sequence of str, optional
@@ -436,7 +442,9 @@ def audit(
     if overrides:
         settings = replace(settings, **overrides)
 
-    base = asdict(spec.roles) if spec is not None else {}
+    base = {f.name: getattr(spec.roles, f.name) for f in fields(spec.roles)} if spec else {}
+    if "binary_values" in base:
+        base["binary_values"] = dict(base["binary_values"])
     given = {
         "decision": decision,
         "groups": groups,
@@ -447,6 +455,8 @@ def audit(
         "count": count,
         "stages": stages or None,
         "strata": strata or None,
+        "binary_values": binary_values,
+        "missing_groups": missing_groups,
     }
     merged = {**base, **{k: v for k, v in given.items() if v is not None}}
     roles = Roles(**merged)
