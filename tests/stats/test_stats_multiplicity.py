@@ -137,3 +137,20 @@ def test_matches_r_transcription_and_is_conservative(p: list[float], method: str
     finite = ~np.isnan(got)
     assert np.all(got[finite] >= np.asarray(p)[finite] - 1e-15)
     assert np.all(got[finite] <= 1.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(min_value=0, max_value=1), st.sampled_from([0.01, 0.05, 0.5])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(["holm", "bh", "bonferroni"]),
+)
+def test_equals_statsmodels_multipletests(pvalues, method):
+    from statsmodels.stats.multitest import multipletests
+
+    name = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni"}[method]
+    expected = multipletests(pvalues, method=name)[1]
+    np.testing.assert_allclose(adjust_pvalues(pvalues, method=method), expected, rtol=1e-12, atol=0)

@@ -14,7 +14,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from statsmodels.stats.multitest import multipletests
 
 from eerlijkheid.exceptions import ConfigError
 
@@ -23,7 +22,22 @@ from ._validate import Described, check_option, fail
 __all__ = ["adjust_pvalues"]
 
 AdjustMethod = Literal["holm", "bh", "bonferroni", "none"]
-_STATSMODELS_NAME = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni"}
+
+
+def _adjust(p: NDArray[np.float64], method: str) -> NDArray[np.float64]:
+    """Adjust finite p-values (closed forms of R's ``p.adjust``; statsmodels is the oracle)."""
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "bonferroni":
+        adjusted = ranked * m
+    elif method == "holm":
+        adjusted = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    else:  # Benjamini-Hochberg
+        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
 
 
 def adjust_pvalues(pvalues: ArrayLike, *, method: AdjustMethod = "holm") -> NDArray[np.float64]:
@@ -49,8 +63,9 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: AdjustMethod = "holm") -> NDAr
 
     Notes
     -----
-    The family size is the number of non-NaN p-values.  Computed with statsmodels'
-    ``multipletests`` on the non-NaN entries.
+    The family size is the number of non-NaN p-values.  The closed forms of R's
+    ``p.adjust`` are computed directly (statsmodels' ``multipletests`` is the test oracle;
+    it runs a garbage collection on every call, which dominated the audit's run time).
 
     Examples
     --------
@@ -75,5 +90,5 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: AdjustMethod = "holm") -> NDAr
     out: NDArray[np.float64] = p.copy()
     if chosen == "none" or not finite.any():
         return out
-    out[finite] = multipletests(p[finite], method=_STATSMODELS_NAME[chosen])[1]
+    out[finite] = _adjust(p[finite], chosen)
     return out
