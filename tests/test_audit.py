@@ -198,6 +198,7 @@ def test_duo_2014_through_the_audit():
     )
     codes = {f.code: f for f in result.findings}
     assert codes["EE201"].subject.group == ("niet-Europees",)
+    assert codes["EE201"].subject.stage == "geselecteerd"  # the step the finding is about
     assert round(codes["EE201"].evidence["ratio"], 1) >= 6.2  # published 6.2 (cells rounded)
     assert codes["EE301"].subject.column == "risicocategorie"  # survives the risk category
     assert "EE403" in codes  # rounded counts are flagged

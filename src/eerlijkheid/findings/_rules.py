@@ -33,7 +33,7 @@ from eerlijkheid.analyses import (
     StratifiedComparison,
     SufficiencyCheck,
 )
-from eerlijkheid.config import AuditConfig
+from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import CountTable
 from eerlijkheid.findings._codes import get_code
 from eerlijkheid.findings._model import (
@@ -143,7 +143,7 @@ def _material(d: Disparity, config: AuditConfig) -> tuple[SeverityLevel, Certain
 
 
 def _comparison_findings(
-    code: str, comparisons: Iterable[Disparity], config: AuditConfig, language: str
+    code: str, comparisons: Iterable[Disparity], config: AuditConfig, language: str, stage: str
 ) -> list[Finding]:
     out = []
     for d in comparisons:
@@ -156,7 +156,11 @@ def _comparison_findings(
                 severity=graded[0],
                 certainty=graded[1],
                 subject=Subject(
-                    metric=d.metric, attributes=d.attributes, group=d.group, reference=d.reference
+                    metric=d.metric,
+                    attributes=d.attributes,
+                    group=d.group,
+                    reference=d.reference,
+                    stage=stage,
                 ),
                 evidence=disparity_evidence(d),
                 language=language,
@@ -221,10 +225,15 @@ def derive_findings(
                 ground=message(f"ground-{match.ground}", language=language),
             )
         )
-    findings += _comparison_findings("EE201", disparity.selection, config, language)
-    findings += _comparison_findings("EE202", disparity.random_arm, config, language)
-    findings += _comparison_findings("EE203", disparity.error_rate, config, language)
-    findings += _comparison_findings("EE204", disparity.hit_rate, config, language)
+    # The decision under audit is the process step the comparisons are about.
+    stage = table.names_with_role(Role.DECISION)[0]
+    for code, comparisons in (
+        ("EE201", disparity.selection),
+        ("EE202", disparity.random_arm),
+        ("EE203", disparity.error_rate),
+        ("EE204", disparity.hit_rate),
+    ):
+        findings += _comparison_findings(code, comparisons, config, language, stage)
     if disparity.outcome_only_when_selected:
         findings.append(
             _finding(
@@ -272,7 +281,7 @@ def derive_findings(
                     attributes=(s.attribute,),
                     group=s.group,
                     reference=s.reference,
-                    stage=None,
+                    stage=stage,
                     column=s.stratum,
                 ),
                 evidence=evidence,
@@ -297,7 +306,11 @@ def derive_findings(
                 severity=None,
                 certainty="inconclusive",
                 subject=Subject(
-                    metric=c.metric, attributes=c.attributes, group=c.group, reference=c.reference
+                    metric=c.metric,
+                    attributes=c.attributes,
+                    group=c.group,
+                    reference=c.reference,
+                    stage=stage,
                 ),
                 evidence={
                     **disparity_evidence(c),
