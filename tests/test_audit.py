@@ -222,3 +222,35 @@ def test_berkeley_through_the_audit():
     explained = next(f for f in result.findings if f.code == "EE302")
     assert explained.evidence["mh_pvalue"] == pytest.approx(0.2323, abs=1e-4)
     assert not any(f.code == "EE301" for f in result.findings)
+
+
+def test_small_cells_never_appear_in_the_json():
+    frame = pd.DataFrame(
+        {
+            "g": ["groot"] * 300 + ["klein"] * 7 + ["weinig"] * 100,
+            "d": [1, 0] * 150 + [1, 1, 1, 0, 0, 0, 0] + [1] * 4 + [0] * 96,
+        }
+    )
+    result = ee.audit(frame, decision="d", groups="g", reference={"g": "groot"}, language="nl")
+    raw = result.to_dict(suppress=False)
+    public = result.to_dict()
+    assert public["suppression"] == {"applied": True, "threshold": 10}
+    by_group = {tuple(c["group"]): c for c in public["comparisons"]}
+    for label in ("klein", "weinig"):  # 7 cases; 4 of 100 selected
+        record = by_group[(label,)]
+        assert record["suppressed"] is True
+        assert record["group_numerator"] is None and record["ratio"] is None
+        assert record["group_value"] is None and record["ratio_interval"]["low"] is None
+    for rate in public["rates"]:
+        if rate["group"] != ["groot"]:
+            assert rate["suppressed"] and rate["value"] is None and rate["numerator"] is None
+    text = result.to_json()
+    for secret in ('"group_numerator": 3', '"group_denominator": 7', '"numerator": 4'):
+        assert secret not in text
+    for finding in public["findings"]:
+        if finding["suppressed"]:
+            assert "onderdrukt" in finding["message"]
+            assert "%" not in finding["message"]
+    # the raw dump keeps every number for internal use
+    raw_small = {tuple(c["group"]): c for c in raw["comparisons"]}[("klein",)]
+    assert (raw_small["group_numerator"], raw_small["group_denominator"]) == (3, 7)

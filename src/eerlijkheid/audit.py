@@ -34,8 +34,9 @@ from eerlijkheid.analyses import (
 from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
+from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings import Finding, derive_findings
-from eerlijkheid.i18n import get_language
+from eerlijkheid.i18n import get_language, message
 from eerlijkheid.ingest import encode_cells, read_table
 from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
 from eerlijkheid.toets import Catalogue, QuestionCoverage, coverage, load_catalogue
@@ -209,15 +210,26 @@ class AuditResult:
         """
         return self._plan
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, suppress: bool = True, threshold: int | None = None) -> dict[str, Any]:
         """Return the result as JSON-ready data (NaN and infinities become ``null``).
+
+        Parameters
+        ----------
+        suppress : bool
+            Suppress small cells (default), so the output is publishable: every record
+            whose counts include a small cell (see :mod:`eerlijkheid.disclosure`) keeps its
+            labels but has its numbers set to ``null``, ``"suppressed": true``, and (for
+            findings) a message without numbers.  ``False`` gives every number, for
+            internal use only.
+        threshold : int, optional
+            Suppression threshold (default ``config.suppression_threshold``).
 
         Returns
         -------
         dict
-            Keys ``schema_version``, ``provenance``, ``roles``, ``config``, ``findings``,
-            ``coverage``, ``plan``, ``comparisons``, ``rates``, ``stratified``,
-            ``sufficiency``, ``direct_grounds``.
+            Keys ``schema_version``, ``provenance``, ``roles``, ``config``, ``language``,
+            ``suppression``, ``findings``, ``coverage``, ``plan``, ``comparisons``,
+            ``rates``, ``stratified``, ``sufficiency``, ``direct_grounds``.
         """
 
         def stratified(s: StratifiedComparison) -> dict[str, Any]:
@@ -259,15 +271,37 @@ class AuditResult:
             "direct_grounds": self.direct_grounds,
         }
         result: dict[str, Any] = _plain(data)
+        limit = self.config.suppression_threshold if threshold is None else threshold
+        result["suppression"] = {"applied": suppress, "threshold": limit}
+        for key in ("comparisons", "rates", "stratified", "sufficiency"):
+            result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
+        findings = []
+        for record in result["findings"]:
+            small = _suppressed(record["evidence"], limit if suppress else 0)
+            record["evidence"] = small
+            record["suppressed"] = small["suppressed"]
+            if small["suppressed"]:
+                record["message"] = message(
+                    "finding-suppressed",
+                    language=self.language,
+                    code=record["code"],
+                    threshold=limit,
+                )
+            findings.append(record)
+        result["findings"] = findings
         return result
 
-    def to_json(self, *, indent: int | None = 2) -> str:
+    def to_json(
+        self, *, indent: int | None = 2, suppress: bool = True, threshold: int | None = None
+    ) -> str:
         """Return canonical JSON: sorted keys, no NaN, stable order, UTF-8 text.
 
         Parameters
         ----------
         indent : int or None
             Indentation (``None``: compact).
+        suppress, threshold
+            Small-cell suppression, as in :meth:`to_dict` (on by default).
 
         Returns
         -------
@@ -275,7 +309,11 @@ class AuditResult:
             The JSON document.
         """
         return json.dumps(
-            self.to_dict(), indent=indent, sort_keys=True, ensure_ascii=False, allow_nan=False
+            self.to_dict(suppress=suppress, threshold=threshold),
+            indent=indent,
+            sort_keys=True,
+            ensure_ascii=False,
+            allow_nan=False,
         )
 
 
@@ -305,6 +343,41 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Path):
         return value.as_posix()
     return str(value)
+
+
+_COUNT_PAIRS = (
+    ("group_numerator", "group_denominator"),
+    ("reference_numerator", "reference_denominator"),
+    ("numerator", "denominator"),
+)
+#: Numbers that describe the method, not the data; they stay in suppressed records.
+_METHOD_NUMBERS = frozenset({"confidence_level", "detectable_ratio", "strata_used"})
+
+
+def _is_small_record(record: Mapping[str, Any], threshold: int) -> bool:
+    for x, n in _COUNT_PAIRS:
+        known = record.get(x) is not None and record.get(n) is not None
+        if known and is_small(record[x], record[n], threshold=threshold):
+            return True
+    return any(isinstance(v, dict) and _is_small_record(v, threshold) for v in record.values())
+
+
+def _blank(record: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            out[key] = _blank(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = value if key in _METHOD_NUMBERS else None
+        else:
+            out[key] = value
+    return out
+
+
+def _suppressed(record: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """Return the record with its numbers blanked when it involves a small cell."""
+    small = _is_small_record(record, threshold)
+    return {**(_blank(record) if small else record), "suppressed": small}
 
 
 def _fingerprint(data: object) -> str:
