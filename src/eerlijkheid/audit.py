@@ -349,6 +349,7 @@ _COUNT_PAIRS = (
     ("group_numerator", "group_denominator"),
     ("reference_numerator", "reference_denominator"),
     ("numerator", "denominator"),
+    ("missing", "total"),  # EE402: cases without a group label
 )
 #: Numbers that describe the method, not the data; they stay in suppressed records.
 _METHOD_NUMBERS = frozenset({"confidence_level", "detectable_ratio", "strata_used"})

@@ -222,9 +222,10 @@ class SeverityThresholds:
 
     A group's ratio to its reference (or, when it is below 1, its inverse) at or above
     ``low`` / ``medium`` / ``high`` grades the finding low / medium / high.  The defaults
-    are screening conventions, not Dutch law: 1.25 is the inverse of the US "four-fifths"
-    rule (EEOC Uniform Guidelines, 29 CFR 1607.4(D)), 1.5 and 2.0 are the steps this
-    library uses above it.  Set your own in the audit configuration.
+    are screening conventions, not Dutch law: ``medium`` = 1.25 is the inverse of the US
+    "four-fifths" rule (EEOC Uniform Guidelines, 29 CFR 1607.4(D)); ``low`` = 1.1 marks a
+    difference worth watching and ``high`` = 2.0 a doubling — steps this library chose
+    around it.  Set your own in the audit configuration.
 
     Attributes
     ----------

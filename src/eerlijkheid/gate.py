@@ -323,4 +323,3 @@ def evaluate(
         stale=tuple(e for e in gone if not _still_audited(e, result)),
         baseline_used=baseline is not None,
     )
-

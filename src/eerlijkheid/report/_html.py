@@ -1,0 +1,1102 @@
+"""The HTML report: one self-contained, printable page for the auditor.
+
+:func:`render_html` turns an :class:`~eerlijkheid.audit.AuditResult` into a single HTML
+file with inline CSS and hand-written inline SVG charts: no scripts, no fonts or images
+from the network.  Every number comes from ``result.to_dict(suppress=True)``, the
+publishable data in which small cells are suppressed (:mod:`eerlijkheid.disclosure`); a
+suppressed record keeps its labels and shows "onderdrukt (< 10)" instead of numbers.
+Texts come from the message catalogue (``locale/report_html.toml``), the finding-code
+registry and the toets catalogue, in Dutch (default) or English.
+
+The page has five sections, each with a stable ``id``:
+
+``summary``
+    What was audited, findings per severity, the most severe findings in plain words.
+``toets``
+    Per toets part (catalogue order): the findings that inform it, with their evidence,
+    and the part's questions that the data could and could not answer.
+``charts``
+    Per group attribute, the selection rate per group with its interval (SVG
+    dot-and-whisker chart with a reference marker, and the same data as a table).
+``unanswered``
+    The research-plan questions the data could not answer, and what data would.
+``methods``
+    Definitions, severity and certainty, intervals and tests, the suppression rule.
+
+Charts are built by the functions in :data:`_CHART_BUILDERS`; each returns
+:class:`_Chart` objects, which the template draws whatever their source.  Per-stage charts
+are a new builder that sets :attr:`_Chart.stage`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from eerlijkheid.config import SeverityThresholds
+from eerlijkheid.disclosure import is_small
+from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER
+from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.toets import Catalogue, load_catalogue
+
+if TYPE_CHECKING:
+    from eerlijkheid.audit import AuditResult
+
+__all__ = ["render_html"]
+
+Record = Mapping[str, Any]
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("eerlijkheid", "report/templates"),
+    autoescape=True,  # group and column names are user data
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+#: How many findings the summary repeats in words.
+_TOP_FINDINGS = 5
+#: Severities, most severe first.
+_SEVERITIES = tuple(reversed(SEVERITY_ORDER))
+_RANDOM_SAMPLE_RULE = "random-sample"
+_MINUS = "\u2212"
+
+
+# ---------------------------------------------------------------------------------------
+# Formatting: numbers in the report language (decimal comma in Dutch)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Format:
+    """Texts and number formats in one language, with the suppression threshold."""
+
+    language: str
+    threshold: int
+
+    def t(self, key: str, **fields: object) -> str:
+        return message(key, language=self.language, **fields)
+
+    def number(self, value: float, digits: int) -> str:
+        text = f"{abs(value):,.{digits}f}"
+        if self.language == "nl":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        # A value that rounds to zero has no sign.
+        negative = value < 0 and any(c not in "0.," for c in text)
+        return (_MINUS if negative else "") + text
+
+    def count(self, value: float | None) -> str:
+        if value is None:
+            return self.undefined
+        whole = float(value).is_integer()
+        return self.number(value, 0 if whole else 1)
+
+    def pct(self, value: float | None) -> str:
+        return self.undefined if value is None else self.number(100 * value, 1) + "%"
+
+    def ratio(self, value: float | None) -> str:
+        return self.undefined if value is None else self.number(value, 2) + "×"
+
+    def plain(self, value: float | None, digits: int = 2) -> str:
+        return self.undefined if value is None else self.number(value, digits)
+
+    def pvalue(self, value: float | None) -> str:
+        if value is None:
+            return self.undefined
+        if value < 0.001:
+            return "< " + self.number(0.001, 3)
+        return self.number(value, 3)
+
+    def level(self, confidence: float | None) -> str:
+        value = 0.95 if confidence is None else confidence
+        digits = 0 if round(100 * value, 6).is_integer() else 1
+        return self.number(100 * value, digits) + "%"
+
+    def points(self, value: float | None) -> str:
+        if value is None:
+            return self.undefined
+        sign = "+" if value > 0 else ""
+        return self.t("html-percentage-points", value=sign + self.number(100 * value, 1))
+
+    def with_interval(
+        self, value: str, low: float | None, high: float | None, fmt: Callable[[float], str]
+    ) -> str:
+        if low is None or high is None:
+            return value
+        return self.t("html-value-interval", value=value, low=fmt(low), high=fmt(high))
+
+    @property
+    def suppressed(self) -> str:
+        return self.t("html-suppressed", threshold=self.threshold)
+
+    @property
+    def undefined(self) -> str:
+        return self.t("html-not-defined")
+
+
+def _labels(labels: Sequence[str]) -> str:
+    return " × ".join(str(label) for label in labels)
+
+
+# ---------------------------------------------------------------------------------------
+# Catalogue texts in the report language
+# ---------------------------------------------------------------------------------------
+
+
+class _Texts:
+    """Part, question and norm texts in the report language.
+
+    The audit stored part titles and question texts in its own language, from the
+    catalogue it used.  In that language they are used as stored; in the other language
+    they come from the packaged catalogue when it is the version the audit used, else the
+    stored text is kept (a municipality's own catalogue is not available here).
+    """
+
+    def __init__(self, data: Record, language: str) -> None:
+        self.language = language
+        self.same = data["language"] == language
+        packaged = load_catalogue()
+        version = data["provenance"]["catalogue_version"]
+        self.catalogue: Catalogue | None = (
+            packaged if packaged.catalogue_version == version else None
+        )
+
+    def part_label(self, part_id: str, stored: str) -> str:
+        if self.same or self.catalogue is None:
+            return stored
+        try:
+            return self.catalogue.part(part_id).label(self.language)
+        except KeyError:
+            return stored
+
+    def part_summary(self, part_id: str) -> str:
+        if self.catalogue is None:
+            return ""
+        try:
+            return self.catalogue.part(part_id).summary(self.language)
+        except KeyError:
+            return ""
+
+    def question(self, item: Record) -> tuple[str, str]:
+        if self.same or self.catalogue is None:
+            return item["text"], item["missing_text"]
+        try:
+            q = self.catalogue.question(item["question"])
+        except KeyError:
+            return item["text"], item["missing_text"]
+        return q.text(self.language), ("" if item["answerable"] else q.missing_text(self.language))
+
+    def norm(self, norm_id: str) -> str:
+        if self.catalogue is None:
+            return norm_id
+        try:
+            return self.catalogue.norm(norm_id).title(self.language)
+        except KeyError:
+            return norm_id
+
+
+# ---------------------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    """The group or the reference in an evidence table: label, count and rate."""
+
+    label: str
+    count: str
+    rate: str
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class _Stat:
+    """One line of evidence: a label and its value."""
+
+    label: str
+    value: str
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class _Finding:
+    anchor: str
+    code: str
+    name: str
+    severity: str
+    certainty: str
+    message: str
+    suppressed: bool
+    attributes: str
+    rate_label: str
+    sides: tuple[_Side, ...]
+    stats: tuple[_Stat, ...]
+    method: str
+    norms: tuple[str, ...]
+
+
+def _is_suppressed(record: Record, threshold: int) -> bool:
+    """Return whether a finding must be shown without numbers.
+
+    ``to_dict`` marks records with small group/reference cells; the count of missing
+    labels (EE402) is a pair it does not know, so it is checked here as well.
+    """
+    if record.get("suppressed"):
+        return True
+    evidence = record["evidence"]
+    missing, total = evidence.get("missing"), evidence.get("total")
+    if missing is None or total is None:
+        return False
+    return is_small(missing, total, threshold=threshold)
+
+
+def _finding_message(record: Record, data: Record, fmt: _Format, suppressed: bool) -> str:
+    """Return the finding's sentence in the report language.
+
+    In the audit's own language this is the stored (suppressed) message.  In the other
+    language it is rebuilt from the registry template and the suppressed evidence; a
+    code this renderer does not know keeps the stored message.
+    """
+    code = record["code"]
+    if suppressed:
+        return fmt.t("finding-suppressed", code=code, threshold=fmt.threshold)
+    if data["language"] == fmt.language:
+        return str(record["message"])
+    ev, subject, lang = record["evidence"], record["subject"], fmt.language
+    fields: dict[str, object]
+    try:
+        if code in ("EE101", "EE102"):
+            ground = message(f"ground-{ev['ground']}", language=lang)
+            fields = {"column": subject["column"], "ground": ground}
+        elif code in ("EE201", "EE202", "EE203", "EE204"):
+            fields = {
+                "metric": message(f"metric-{subject['metric']}", language=lang),
+                "attributes": _labels(subject["attributes"]),
+                "group": _labels(subject["group"]),
+                "reference": _labels(subject["reference"]),
+                "ratio": _fixed(ev["ratio"], lang),
+                "low": _fixed(ev["ratio_low"], lang),
+                "high": _fixed(ev["ratio_high"], lang),
+                "value": _percent(ev["group_value"], lang),
+                "reference_value": _percent(ev["reference_value"], lang),
+            }
+        elif code in ("EE301", "EE302"):
+            fields = {
+                "attributes": _labels(subject["attributes"]),
+                "group": _labels(subject["group"]),
+                "reference": _labels(subject["reference"]),
+                "stratum": ev["stratum"],
+                "ratio": _fixed(ev["ratio"], lang),
+                "odds_ratio": _fixed(ev["mh_odds_ratio"], lang),
+                "pvalue": _fixed(ev["mh_pvalue_adjusted"], lang, 3),
+            }
+        elif code == "EE401":
+            fields = {
+                "attributes": _labels(subject["attributes"]),
+                "group": _labels(subject["group"]),
+                "n": ev["group_denominator"],
+                "detectable": _fixed(ev["detectable_ratio"], lang),
+                "power": _percent(ev["power"], lang),
+                "mdr": _fixed(ev["minimum_detectable_ratio"], lang),
+            }
+        elif code == "EE402":
+            fields = {
+                "attribute": _labels(subject["attributes"]),
+                "count": ev["missing"],
+                "share": _percent(ev["missing"] / ev["total"], lang),
+                "label": data["roles"]["missing_label"],
+            }
+        elif code in ("EE205", "EE403"):
+            fields = {}
+        else:
+            return str(record["message"])
+        return message(f"finding-{code}", language=lang, **fields)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return str(record["message"])
+
+
+def _fixed(value: float | None, language: str, digits: int = 2) -> str:
+    """Format like the finding rules do (``None`` stands for a non-finite value)."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def _percent(value: float | None, language: str) -> str:
+    return "—" if value is None else _fixed(100 * value, language, 1) + "%"
+
+
+def _method_text(evidence: Record, fmt: _Format) -> str:
+    """Name the test and the interval methods in words."""
+    parts = []
+    test = evidence.get("test")
+    if isinstance(test, str) and test:
+        parts.append(fmt.t(f"html-test-{test}") if test in ("chi2", "fisher") else test)
+    method = evidence.get("method")
+    if isinstance(method, str):
+        for token in (m.strip() for m in method.split(";")):
+            if token in ("newcombe", "katz-log", "woolf"):
+                parts.append(fmt.t(f"html-method-{token}"))
+    if "stratum" in evidence:
+        parts.append(fmt.t("html-method-mantel-haenszel"))
+    return "; ".join(parts)
+
+
+def _adjustment(name: object, fmt: _Format) -> str:
+    if name in ("holm", "bh", "bonferroni"):
+        return fmt.t(f"html-adjust-{name}")
+    return fmt.t("html-adjust-none") if name in (None, "", "none") else str(name)
+
+
+def _sides(record: Record, data: Record, fmt: _Format, suppressed: bool) -> tuple[_Side, ...]:
+    """Return the group and its reference, with counts and rates (or the suppression mark)."""
+    ev, subject = record["evidence"], record["subject"]
+    if ev.get("reference_rule") == _RANDOM_SAMPLE_RULE:
+        column = data["roles"]["random_sample"] or ""
+        reference = fmt.t("html-random-sample-label", column=column)
+    else:
+        reference = _labels(subject["reference"])
+    out = []
+    for prefix, key, label in (
+        ("group", "html-ev-group", _labels(subject["group"])),
+        ("reference", "html-ev-reference", reference),
+    ):
+        title = fmt.t(key, **{prefix: label})
+        if suppressed:
+            out.append(_Side(label=title, count=fmt.suppressed, rate="", suppressed=True))
+            continue
+        count = fmt.t(
+            "html-ev-count-of",
+            count=fmt.count(ev[f"{prefix}_numerator"]),
+            total=fmt.count(ev[f"{prefix}_denominator"]),
+        )
+        out.append(
+            _Side(label=title, count=count, rate=fmt.pct(ev[f"{prefix}_value"]), suppressed=False)
+        )
+    return tuple(out)
+
+
+def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, power: float) -> list[_Stat]:
+    """Ratio, difference, p-values; power for EE401; Mantel–Haenszel for EE301/EE302."""
+    level = fmt.level(ev.get("confidence_level"))
+    adjustment = _adjustment(ev.get("adjustment"), fmt)
+    wanted: list[tuple[str, Callable[[], str]]] = [
+        (
+            fmt.t("html-ev-ratio", level=level),
+            lambda: fmt.with_interval(
+                fmt.ratio(ev["ratio"]), ev["ratio_low"], ev["ratio_high"], fmt.plain
+            ),
+        ),
+        (
+            fmt.t("html-ev-difference", level=level),
+            lambda: fmt.with_interval(
+                fmt.points(ev["difference"]),
+                ev["difference_low"],
+                ev["difference_high"],
+                lambda v: fmt.number(100 * v, 1),
+            ),
+        ),
+        (fmt.t("html-ev-pvalue"), lambda: fmt.pvalue(ev["pvalue"])),
+        (
+            fmt.t("html-ev-pvalue-adjusted", adjustment=adjustment),
+            lambda: fmt.pvalue(ev["pvalue_adjusted"]),
+        ),
+    ]
+    if "power" in ev:  # EE401: sufficiency
+        detectable = fmt.ratio(ev.get("detectable_ratio"))
+        wanted += [
+            (fmt.t("html-ev-power", ratio=detectable), lambda: fmt.pct(ev["power"])),
+            (
+                fmt.t("html-ev-mdr", power=fmt.pct(power)),
+                lambda: fmt.ratio(ev["minimum_detectable_ratio"]),
+            ),
+        ]
+    if "stratum" in ev:  # EE301 / EE302: within strata
+        wanted += [
+            (
+                fmt.t("html-ev-mh-odds-ratio", level=level),
+                lambda: fmt.with_interval(
+                    fmt.plain(ev.get("mh_odds_ratio")),
+                    ev.get("mh_odds_ratio_low"),
+                    ev.get("mh_odds_ratio_high"),
+                    fmt.plain,
+                ),
+            ),
+            (fmt.t("html-ev-mh-pvalue"), lambda: fmt.pvalue(ev.get("mh_pvalue_adjusted"))),
+        ]
+    stats = [
+        _Stat(label, fmt.suppressed, True) if suppressed else _Stat(label, value())
+        for label, value in wanted
+    ]
+    if "stratum" in ev:
+        stats.insert(0, _Stat(fmt.t("html-ev-stratum"), str(ev["stratum"])))
+        if ev.get("mh_strata_used") is not None:
+            stats.append(_Stat(fmt.t("html-ev-mh-strata"), fmt.count(ev["mh_strata_used"])))
+    return stats
+
+
+def _other_stats(record: Record, fmt: _Format, suppressed: bool) -> list[_Stat]:
+    """Evidence of findings that are not comparisons (EE101/EE102, EE402, EE403)."""
+    ev, subject = record["evidence"], record["subject"]
+    if subject.get("column") and "ground" in ev:  # EE101 / EE102
+        ground = message(f"ground-{ev['ground']}", language=fmt.language)
+        kind = "html-ev-kind-race" if ev.get("kind") == "race" else "html-ev-kind-other"
+        recognised = (
+            fmt.t("html-ev-recognised-declared")
+            if ev.get("declared")
+            else fmt.t("html-ev-recognised-name", term=ev.get("term", ""))
+        )
+        return [
+            _Stat(fmt.t("html-ev-column"), str(subject["column"])),
+            _Stat(fmt.t("html-ev-ground"), fmt.t(kind, ground=ground)),
+            _Stat(fmt.t("html-ev-recognised"), recognised),
+        ]
+    if "missing" in ev:  # EE402
+        if suppressed:
+            return [_Stat(fmt.t("html-ev-missing"), fmt.suppressed, True)]
+        share = ev["missing"] / ev["total"] if ev["total"] else None
+        value = fmt.t(
+            "html-ev-missing-value",
+            count=fmt.count(ev["missing"]),
+            total=fmt.count(ev["total"]),
+            share=fmt.pct(share),
+        )
+        return [_Stat(fmt.t("html-ev-missing"), value)]
+    if "total" in ev:  # EE403
+        return [_Stat(fmt.t("html-ev-total"), fmt.count(ev["total"]))]
+    return []
+
+
+def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Finding:
+    subject, ev = record["subject"], record["evidence"]
+    suppressed = _is_suppressed(record, fmt.threshold)
+    metric = subject.get("metric")
+    rate_label = ""
+    if "group_numerator" in ev:
+        sides = _sides(record, data, fmt, suppressed)
+        stats = _comparison_stats(ev, fmt, suppressed, data["config"]["power"])
+        if metric is None or metric == "selection_share_vs_random_sample":
+            rate_label = fmt.t("html-ev-share")
+        else:
+            rate_label = message(f"metric-{metric}", language=fmt.language)
+            rate_label = rate_label[:1].upper() + rate_label[1:]
+    else:
+        sides = ()
+        stats = _other_stats(record, fmt, suppressed)
+    registered = CODES.get(record["code"])
+    return _Finding(
+        anchor=f"f-{record['fingerprint']}",
+        code=record["code"],
+        name=registered.name if registered is not None else str(record["name"]),
+        severity=record["severity"],
+        certainty=record["certainty"],
+        message=_finding_message(record, data, fmt, suppressed),
+        suppressed=suppressed,
+        attributes=_labels(subject["attributes"]),
+        rate_label=rate_label,
+        sides=sides,
+        stats=tuple(stats),
+        method=_method_text(ev, fmt),
+        norms=tuple(texts.norm(n) for n in record["norms"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Toets parts and the research plan
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Question:
+    text: str
+    needed: str
+    part_label: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A finding within a part: shown in full, or a pointer to where it is shown."""
+
+    finding: _Finding
+    full: bool
+    shown_in: str
+
+
+@dataclass(frozen=True)
+class _CodeGroup:
+    code: str
+    name: str
+    what: str
+    items: tuple[_Item, ...]
+
+
+@dataclass(frozen=True)
+class _Part:
+    id: str
+    label: str
+    verified: bool
+    summary: str
+    count: int
+    groups: tuple[_CodeGroup, ...]
+    answered: tuple[_Question, ...]
+    open: tuple[_Question, ...]
+    has_questions: bool
+
+
+def _code_what(code: str, language: str) -> str:
+    registered = CODES.get(code)
+    return registered.doc("what", language) if registered is not None else ""
+
+
+def _group_by_code(items: Sequence[_Item], language: str) -> tuple[_CodeGroup, ...]:
+    order: list[str] = []
+    by_code: dict[str, list[_Item]] = {}
+    for item in items:
+        if item.finding.code not in by_code:
+            order.append(item.finding.code)
+            by_code[item.finding.code] = []
+        by_code[item.finding.code].append(item)
+    return tuple(
+        _CodeGroup(
+            code=code,
+            name=by_code[code][0].finding.name,
+            what=_code_what(code, language),
+            items=tuple(by_code[code]),
+        )
+        for code in order
+    )
+
+
+def _parts(
+    data: Record, findings: Mapping[str, _Finding], fmt: _Format, texts: _Texts
+) -> tuple[tuple[_Part, ...], tuple[_CodeGroup, ...]]:
+    """Build the parts, each finding shown in full once (in the first part it informs)."""
+    labels = {c["part"]: texts.part_label(c["part"], c["title"]) for c in data["coverage"]}
+    questions: dict[str, list[tuple[Record, _Question]]] = {}
+    for item in data["plan"]:
+        text, needed = texts.question(item)
+        question = _Question(text=text, needed=needed, part_label=labels.get(item["part"], ""))
+        questions.setdefault(item["part"], []).append((item, question))
+    shown: dict[str, str] = {}
+    parts = []
+    for cov in data["coverage"]:
+        items = []
+        for fingerprint in cov["findings"]:
+            finding = findings.get(fingerprint)
+            if finding is None:
+                continue
+            full = fingerprint not in shown
+            if full:
+                shown[fingerprint] = labels[cov["part"]]
+            items.append(_Item(finding=finding, full=full, shown_in=shown[fingerprint]))
+        own = questions.get(cov["part"], [])
+        parts.append(
+            _Part(
+                id=cov["part"],
+                label=labels[cov["part"]],
+                verified=bool(cov["verified"]),
+                summary=texts.part_summary(cov["part"]),
+                count=len(items),
+                groups=_group_by_code(items, fmt.language),
+                answered=tuple(q for item, q in own if item["answerable"]),
+                open=tuple(q for item, q in own if not item["answerable"]),
+                has_questions=bool(own),
+            )
+        )
+    others = [
+        _Item(finding=f, full=True, shown_in="")
+        for fingerprint, f in findings.items()
+        if fingerprint not in shown
+    ]
+    return tuple(parts), _group_by_code(others, fmt.language)
+
+
+def _unanswered(data: Record, texts: _Texts) -> tuple[_Question, ...]:
+    labels = {c["part"]: texts.part_label(c["part"], c["title"]) for c in data["coverage"]}
+    out = []
+    for item in data["plan"]:
+        if item["answerable"]:
+            continue
+        text, needed = texts.question(item)
+        out.append(_Question(text=text, needed=needed, part_label=labels.get(item["part"], "")))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Charts (inline SVG)
+# ---------------------------------------------------------------------------------------
+
+_CHART_WIDTH = 560
+_LABEL_RIGHT = 160  # right edge of the group labels
+_PLOT_LEFT = 172
+_PLOT_RIGHT = 490
+_VALUE_LEFT = 500
+_ROW_HEIGHT = 30
+_TOP = 46  # room for the reference label and the axis labels
+_BOTTOM = 12
+_MAX_LABEL = 22
+
+
+@dataclass(frozen=True)
+class _ChartRow:
+    label: str
+    short_label: str
+    is_reference: bool
+    suppressed: bool
+    aria: str
+    cases: str
+    selected: str
+    value: str
+    interval: str
+    y: str
+    y_text: str
+    x: str = ""
+    x_low: str = ""
+    x_high: str = ""
+    cap_top: str = ""
+    cap_bottom: str = ""
+    gap_y: str = ""
+
+
+@dataclass(frozen=True)
+class _Tick:
+    x: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """One dot-and-whisker chart with its data table.
+
+    ``stage`` is ``None`` for the decision under audit; per-stage charts set it.
+    """
+
+    id: str
+    title: str
+    desc: str
+    attribute: str
+    metric: str
+    stage: str | None
+    rows: tuple[_ChartRow, ...]
+    ticks: tuple[_Tick, ...]
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    label_right: int
+    value_left: int
+    axis_y: str
+    reference_x: str
+    reference_label_x: str
+    reference_label: str
+    gap_label_x: str
+    grid_top: str
+    grid_bottom: str
+
+
+def _axis(value: float) -> tuple[float, int]:
+    """Return a round axis maximum above ``value`` and the number of tick intervals.
+
+    The maximum is 1, 2, 2.5 or 5 times a power of ten, divided into intervals whose
+    width is itself round (0.2, 0.5, 0.5 and 1 times that power).
+    """
+    if value <= 0:
+        return 0.01, 5
+    exponent = math.floor(math.log10(value))
+    for step, divisions in ((1.0, 5), (2.0, 4), (2.5, 5), (5.0, 5), (10.0, 5)):
+        candidate = step * 10.0**exponent
+        if candidate >= value * (1 - 1e-9):
+            return min(candidate, 1.0), divisions
+    return 1.0, 5  # pragma: no cover - the loop always returns
+
+
+def _tick_digits(step: float) -> int:
+    """Decimals needed to print a tick step given in percent."""
+    for digits in range(4):
+        if abs(round(step, digits) - step) < 1e-9:
+            return digits
+    return 4
+
+
+def _coordinate(value: float) -> str:
+    """SVG coordinates: always a decimal point, one decimal, no locale."""
+    return f"{value:.1f}"
+
+
+def _shorten(label: str) -> str:
+    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
+
+
+def _reference_labels(data: Record) -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
+    """Return the reference group and rule per grouping, from the selection-rate comparisons."""
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+    for c in data["comparisons"]:
+        if c["metric"] == "selection_rate":
+            out.setdefault(tuple(c["attributes"]), (tuple(c["reference"]), c["reference_rule"]))
+    return out
+
+
+def _selection_rate_charts(data: Record, fmt: _Format) -> list[_Chart]:
+    """One chart per single group attribute: selection rate per group with interval."""
+    references = _reference_labels(data)
+    metric = message("metric-selection_rate", language=fmt.language)
+    metric_title = metric[:1].upper() + metric[1:]
+    charts = []
+    for index, attribute in enumerate(data["roles"]["groups"], start=1):
+        records = [
+            r
+            for r in data["rates"]
+            if r["metric"] == "selection_rate" and r["attributes"] == [attribute]
+        ]
+        if not records:
+            continue
+        reference = references.get((attribute,), ((), ""))[0]
+        shown = [r for r in records if not r["suppressed"] and r["value"] is not None]
+        highs = [
+            r["confidence_interval"]["high"]
+            for r in shown
+            if r["confidence_interval"]["high"] is not None
+        ] + [r["value"] for r in shown]
+        top, divisions = _axis(max(highs, default=0.0))
+        span = _PLOT_RIGHT - _PLOT_LEFT
+
+        def x_of(value: float, top: float = top, span: int = span) -> float:
+            return _PLOT_LEFT + span * min(max(value / top, 0.0), 1.0)
+
+        level = fmt.level(records[0].get("confidence_level"))
+        rows = []
+        reference_value: float | None = None
+        for i, r in enumerate(records):
+            label = _labels(r["group"])
+            y = _TOP + _ROW_HEIGHT * i + _ROW_HEIGHT / 2
+            is_reference = tuple(r["group"]) == reference
+            base = _ChartRow(
+                label=label,
+                short_label=_shorten(label),
+                is_reference=is_reference,
+                suppressed=True,
+                aria=fmt.t("html-chart-row-suppressed", group=label, threshold=fmt.threshold),
+                cases=fmt.suppressed,
+                selected="",
+                value="",
+                interval="",
+                y=_coordinate(y),
+                y_text=_coordinate(y + 4.5),
+                gap_y=_coordinate(y - 10),
+            )
+            if r["suppressed"] or r["value"] is None:
+                rows.append(base)
+                continue
+            ci = r["confidence_interval"]
+            low = ci["low"] if ci["low"] is not None else r["value"]
+            high = ci["high"] if ci["high"] is not None else r["value"]
+            if is_reference:
+                reference_value = r["value"]
+            rows.append(
+                replace(
+                    base,
+                    suppressed=False,
+                    gap_y="",
+                    aria=fmt.t(
+                        "html-chart-row",
+                        group=label,
+                        value=fmt.pct(r["value"]),
+                        level=level,
+                        low=fmt.pct(low),
+                        high=fmt.pct(high),
+                    ),
+                    cases=fmt.count(r["denominator"]),
+                    selected=fmt.count(r["numerator"]),
+                    value=fmt.pct(r["value"]),
+                    interval=fmt.t("html-range", low=fmt.pct(low), high=fmt.pct(high)),
+                    x=_coordinate(x_of(r["value"])),
+                    x_low=_coordinate(x_of(low)),
+                    x_high=_coordinate(x_of(high)),
+                    cap_top=_coordinate(y - 6),
+                    cap_bottom=_coordinate(y + 6),
+                )
+            )
+        grid_bottom = _TOP + _ROW_HEIGHT * len(records)
+        digits = _tick_digits(100 * top / divisions)
+        ticks = tuple(
+            _Tick(
+                x=_coordinate(x_of(top * k / divisions)),
+                label=fmt.number(100 * top * k / divisions, digits) + "%",
+            )
+            for k in range(divisions + 1)
+        )
+        reference_label = _labels(reference)
+        if reference_value is not None:
+            desc = fmt.t(
+                "html-chart-desc",
+                level=level,
+                reference=reference_label,
+                value=fmt.pct(reference_value),
+            )
+        else:
+            desc = fmt.t("html-chart-desc-no-reference", level=level)
+        charts.append(
+            _Chart(
+                id=f"chart-{index}",
+                title=fmt.t("html-chart-title", metric=metric_title, attribute=attribute),
+                desc=desc,
+                attribute=attribute,
+                metric=metric,
+                stage=None,
+                rows=tuple(rows),
+                ticks=ticks,
+                width=_CHART_WIDTH,
+                height=grid_bottom + _BOTTOM,
+                plot_left=_PLOT_LEFT,
+                plot_right=_PLOT_RIGHT,
+                label_right=_LABEL_RIGHT,
+                value_left=_VALUE_LEFT,
+                axis_y=_coordinate(_TOP - 8),
+                reference_x="" if reference_value is None else _coordinate(x_of(reference_value)),
+                reference_label_x=""
+                if reference_value is None
+                else _coordinate(min(max(x_of(reference_value), _PLOT_LEFT + 40), _PLOT_RIGHT)),
+                reference_label=fmt.t("html-chart-reference-marker", reference=reference_label),
+                gap_label_x=_coordinate((_PLOT_LEFT + _PLOT_RIGHT) / 2),
+                grid_top=_coordinate(_TOP - 4),
+                grid_bottom=_coordinate(grid_bottom),
+            )
+        )
+    return charts
+
+
+#: The chart builders, in the order their charts appear.  A per-stage builder (a later
+#: issue) returns :class:`_Chart` objects with ``stage`` set; the template needs no change.
+_CHART_BUILDERS: tuple[Callable[[Record, _Format], list[_Chart]], ...] = (_selection_rate_charts,)
+
+
+# ---------------------------------------------------------------------------------------
+# Summary and methods
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fact:
+    label: str
+    value: str
+    items: tuple[str, ...] = ()
+
+
+def _audited(data: Record, fmt: _Format) -> tuple[_Fact, ...]:
+    roles = data["roles"]
+    refs = _reference_labels(data)
+    references = []
+    for attribute in roles["groups"]:
+        if (attribute,) in refs:
+            reference, rule = refs[(attribute,)]
+            known = rule in ("explicit", "largest", "most-favourable")
+            references.append(
+                fmt.t(
+                    "html-reference-item",
+                    attribute=attribute,
+                    reference=_labels(reference),
+                    rule=fmt.t(f"html-refrule-{rule}") if known else rule,
+                )
+            )
+    facts = [
+        _Fact(fmt.t("html-audited-decision"), fmt.t("html-column", column=roles["decision"])),
+        _Fact(fmt.t("html-audited-groups"), "", tuple(roles["groups"])),
+        _Fact(fmt.t("html-audited-references"), "", tuple(references)),
+        _Fact(fmt.t("html-audited-rows"), fmt.count(data["provenance"]["rows"])),
+        _Fact(
+            fmt.t("html-audited-random"),
+            fmt.t("html-column", column=roles["random_sample"])
+            if roles["random_sample"]
+            else fmt.t("html-audited-random-none"),
+        ),
+        _Fact(
+            fmt.t("html-audited-outcome"),
+            fmt.t("html-column", column=roles["outcome"])
+            if roles["outcome"]
+            else fmt.t("html-audited-outcome-none"),
+        ),
+    ]
+    if roles["stages"]:
+        facts.append(_Fact(fmt.t("html-audited-stages"), "", tuple(roles["stages"])))
+    if roles["strata"]:
+        facts.append(_Fact(fmt.t("html-audited-strata"), "", tuple(roles["strata"])))
+    return tuple(facts)
+
+
+def _top(findings: Sequence[_Finding]) -> tuple[_Finding, ...]:
+    """Return the most severe findings; at equal severity the most certain first."""
+    ranked = sorted(
+        findings,
+        key=lambda f: (
+            _SEVERITIES.index(f.severity) if f.severity in _SEVERITIES else len(_SEVERITIES),
+            CERTAINTIES.index(f.certainty) if f.certainty in CERTAINTIES else len(CERTAINTIES),
+            f.suppressed,
+        ),
+    )
+    return tuple(ranked[:_TOP_FINDINGS])
+
+
+def _methods(data: Record, fmt: _Format) -> dict[str, str]:
+    config, roles = data["config"], data["roles"]
+    thresholds = config["thresholds"]
+    defaults = SeverityThresholds()
+    is_default = (thresholds["low"], thresholds["medium"], thresholds["high"]) == (
+        defaults.low,
+        defaults.medium,
+        defaults.high,
+    )
+    level = fmt.level(config["confidence_level"])
+    alpha = fmt.plain(config["alpha"])
+    rule = config["reference_rule"]
+    interval = config["interval_method"]
+    return {
+        "selection_rate": fmt.t("html-def-selection-rate", decision=roles["decision"]),
+        "reference": fmt.t(
+            "html-def-reference",
+            rule=fmt.t(f"html-refrule-{rule}") if rule in ("largest", "most-favourable") else rule,
+        ),
+        "random": fmt.t("html-def-random", column=roles["random_sample"])
+        if roles["random_sample"]
+        else fmt.t("html-def-random-none"),
+        "severity": fmt.t(
+            "html-def-severity",
+            low=fmt.plain(thresholds["low"]),
+            medium=fmt.plain(thresholds["medium"]),
+            high=fmt.plain(thresholds["high"]),
+        ),
+        "thresholds_source": fmt.t(
+            "html-def-thresholds-source",
+            default_low=fmt.plain(defaults.low),
+            default_medium=fmt.plain(defaults.medium),
+            default_high=fmt.plain(defaults.high),
+        ),
+        "thresholds_used": fmt.t(
+            "html-def-thresholds-default" if is_default else "html-def-thresholds-custom"
+        ),
+        "certainty": fmt.t("html-def-certainty", alpha=alpha),
+        "rates": fmt.t(
+            "html-stat-rates",
+            method=fmt.t(f"html-interval-{interval}")
+            if interval in ("wilson", "clopper-pearson", "jeffreys")
+            else interval,
+            level=level,
+        ),
+        "comparisons": fmt.t("html-stat-comparisons"),
+        "test": fmt.t("html-stat-test"),
+        "adjust": fmt.t(
+            "html-stat-adjust", adjustment=_adjustment(config["adjust"], fmt), alpha=alpha
+        ),
+        "strata": fmt.t("html-stat-strata", strata=", ".join(roles["strata"]))
+        if roles["strata"]
+        else fmt.t("html-stat-strata-none"),
+        "power": fmt.t(
+            "html-stat-power",
+            ratio=fmt.plain(config["detectable_ratio"]),
+            alpha=alpha,
+            power=fmt.pct(config["power"]),
+        ),
+        "privacy_rule": fmt.t("html-privacy-rule", threshold=fmt.threshold),
+        "privacy_source": fmt.t("html-privacy-source", threshold=fmt.threshold),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point
+# ---------------------------------------------------------------------------------------
+
+
+def render_html(
+    result: AuditResult, *, language: str | None = None, threshold: int | None = None
+) -> str:
+    """Render an audit result as one self-contained, printable HTML page.
+
+    Parameters
+    ----------
+    result : AuditResult
+        The audit.  Only its publishable data, ``result.to_dict(suppress=True)``, is used
+        for numbers, so small cells never appear.
+    language : {'nl', 'en'}, optional
+        Language of the page (default: the result's language).  Finding sentences are
+        rebuilt in this language from the suppressed evidence.
+    threshold : int, optional
+        Suppression threshold (default: the audit's ``suppression_threshold``).  ``0``
+        shows every number and marks the page as not fit for publication.
+
+    Returns
+    -------
+    str
+        The HTML document (UTF-8 text), byte-identical for the same result and options.
+
+    Raises
+    ------
+    ValueError
+        If ``language`` is not ``'nl'`` or ``'en'``.
+
+    Examples
+    --------
+    >>> import eerlijkheid
+    >>> from eerlijkheid.datasets import welfare_reexamination
+    >>> result = eerlijkheid.audit(welfare_reexamination(n=5_000, seed=1),
+    ...                            decision="geselecteerd", groups=["geslacht"])
+    >>> page = render_html(result, language="en")
+    >>> page.startswith("<!DOCTYPE html>"), '<section id="summary"' in page
+    (True, True)
+    """
+    lang = result.language if language is None else language
+    if lang not in LANGUAGES:
+        raise ValueError(
+            message(
+                "invalid-option",
+                name="language",
+                allowed=", ".join(repr(x) for x in LANGUAGES),
+                value=repr(language),
+            )
+        )
+    data = result.to_dict(suppress=True, threshold=threshold)
+    limit = int(data["suppression"]["threshold"])
+    fmt = _Format(language=lang, threshold=limit)
+    texts = _Texts(data, lang)
+
+    findings = {r["fingerprint"]: _finding(r, data, fmt, texts) for r in data["findings"]}
+    ordered = tuple(findings.values())
+    counts = [(s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES]
+    parts, others = _parts(data, findings, fmt, texts)
+    charts = [chart for build in _CHART_BUILDERS for chart in build(data, fmt)]
+    provenance = data["provenance"]
+
+    template = _ENV.get_template("report.html.j2")
+    return template.render(
+        t=fmt.t,
+        lang=lang,
+        decision=data["roles"]["decision"],
+        version=provenance["library_version"],
+        provenance=fmt.t(
+            "html-provenance",
+            version=provenance["library_version"],
+            schema=provenance["schema_version"],
+            config=provenance["config_fingerprint"],
+            data=provenance["data_fingerprint"],
+            catalogue=provenance["catalogue_version"],
+            backend=provenance["backend"],
+        ),
+        audited=_audited(data, fmt),
+        counts=counts,
+        total=len(ordered),
+        suppressed_count=sum(f.suppressed for f in ordered),
+        top=_top(ordered),
+        parts=parts,
+        others=others,
+        charts=charts,
+        random_sample=data["roles"]["random_sample"],
+        level=fmt.level(data["config"]["confidence_level"]),
+        unanswered=_unanswered(data, texts),
+        methods=_methods(data, fmt),
+        threshold=limit,
+    )

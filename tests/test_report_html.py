@@ -1,0 +1,528 @@
+"""The HTML report: snapshots, structure, small-cell suppression, escaping, a real browser.
+
+Snapshots
+---------
+``tests/snapshots/report_html/demo_nl.html`` and ``demo_en.html`` hold the rendered demo
+report (the welfare re-examination data set, n=20,000, seed 0).  When a change to the
+report is intended, rewrite them and review the diff::
+
+    EERLIJKHEID_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_html.py
+
+The library version in the snapshots is replaced by a fixed string, so a release does not
+change them.
+
+Browser
+-------
+``test_chromium_renders_the_report`` renders the demo report in Debian's ``chromium``
+(headless), checks the rendered DOM and the console, and writes a screenshot to
+``tests/artifacts/report_html_demo_nl.png``.  Without chromium the test is skipped
+locally and fails on CI (the ``CI`` environment variable is set): CI must install it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import eerlijkheid
+from eerlijkheid.audit import AuditResult
+from eerlijkheid.datasets import welfare_reexamination
+from eerlijkheid.report._html import render_html
+
+HERE = Path(__file__).resolve().parent
+SNAPSHOTS = HERE / "snapshots" / "report_html"
+ARTIFACTS = HERE / "artifacts"
+UPDATE = os.environ.get("EERLIJKHEID_UPDATE_SNAPSHOTS") == "1"
+
+SECTIONS = ["summary", "toets", "charts", "unanswered", "methods"]
+PARTS = ["deel-1", "deel-2", "onderzoek", "deel-3", "deel-4"]
+TINY = "piepklein"
+EVIL = "<script>alert(1)</script>"
+DEMO = {
+    "decision": "geselecteerd",
+    "groups": ["migratieachtergrond", "geslacht", "leeftijdsklasse"],
+    "random_sample": "aselect",
+    "outcome": "onrechtmatig",
+    "reference": {"migratieachtergrond": "geen"},
+    "inputs": ["risicoscore", "taalvaardigheid", "nationaliteit"],
+}
+
+
+def _pinned(result: AuditResult) -> AuditResult:
+    """Fix the library version, so that snapshots survive a release."""
+    provenance = dataclasses.replace(result.provenance, library_version="0.0.0+snapshot")
+    return dataclasses.replace(result, provenance=provenance)
+
+
+@pytest.fixture(scope="module")
+def demo_frame() -> pd.DataFrame:
+    return welfare_reexamination(n=20_000, seed=0)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_frame) -> AuditResult:
+    return _pinned(eerlijkheid.audit(demo_frame, language="nl", **DEMO))
+
+
+@pytest.fixture(scope="module")
+def demo_nl(demo) -> str:
+    return render_html(demo)
+
+
+@pytest.fixture(scope="module")
+def demo_en(demo) -> str:
+    return render_html(demo, language="en")
+
+
+def _small_frame() -> pd.DataFrame:
+    """Four groups: two ordinary, a tiny one (7 cases, 3 selected) and a hostile label."""
+    rows = []
+    for label, n, selected in (("A", 400, 40), ("B", 300, 60), (TINY, 7, 3), (EVIL, 80, 12)):
+        for i in range(n):
+            rows.append({"groep": label, "geslacht": "mv"[i % 2], "geselecteerd": i < selected})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def small() -> AuditResult:
+    return eerlijkheid.audit(
+        _small_frame(), decision="geselecteerd", groups=["groep", "geslacht"], language="nl"
+    )
+
+
+@pytest.fixture(scope="module")
+def small_nl(small) -> str:
+    return render_html(small)
+
+
+# ---------------------------------------------------------------------------------------
+# A small DOM from the standard library's parser
+# ---------------------------------------------------------------------------------------
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Node | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+
+VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "col", "area", "base"}
+
+
+class Tree(HTMLParser):
+    """Parse into nodes; SVG's self-closing elements are handled by ``startendtag``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {}, None)
+        self.current = self.root
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: v or "" for k, v in attrs}, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, {k: v or "" for k, v in attrs}, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        assert node is not None, f"unmatched </{tag}>"
+        self.current = node.parent or self.root
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+    def all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
+        return [
+            n
+            for n in self.root.iter()
+            if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
+        ]
+
+    def by_id(self, id_: str) -> Node:
+        found = [n for n in self.root.iter() if n.attrs.get("id") == id_]
+        assert len(found) == 1, (id_, len(found))
+        return found[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Snapshots and determinism
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_snapshot(language, demo_nl, demo_en):
+    html = demo_nl if language == "nl" else demo_en
+    path = SNAPSHOTS / f"demo_{language}.html"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(html.encode("utf-8"))
+    assert path.is_file(), f"{path} is missing; create it with EERLIJKHEID_UPDATE_SNAPSHOTS=1"
+    expected = path.read_bytes().decode("utf-8")
+    assert html == expected, (
+        f"The HTML report differs from {path.name}. If the change is intended, rewrite the "
+        "snapshots with EERLIJKHEID_UPDATE_SNAPSHOTS=1 and review the diff."
+    )
+
+
+def test_byte_identical_across_runs(demo_frame, demo_nl):
+    again = _pinned(eerlijkheid.audit(demo_frame, language="nl", **DEMO))
+    assert render_html(again).encode("utf-8") == demo_nl.encode("utf-8")
+    assert render_html(again) == render_html(again)
+
+
+def test_english_report_of_dutch_audit_equals_english_audit(demo_frame, demo_en):
+    """Finding sentences are rebuilt in the report language from the suppressed evidence."""
+    english = _pinned(eerlijkheid.audit(demo_frame, language="en", **DEMO))
+    assert render_html(english) == demo_en
+
+
+def test_language_defaults_to_the_result_and_is_checked(demo, demo_nl):
+    assert render_html(demo, language=None) == demo_nl
+    with pytest.raises(ValueError, match="language"):
+        render_html(demo, language="fr")
+
+
+# ---------------------------------------------------------------------------------------
+# Structure
+# ---------------------------------------------------------------------------------------
+
+
+def test_self_contained_without_scripts_or_network(demo_nl, small_nl):
+    for html in (demo_nl, small_nl):
+        assert "<script" not in html.lower()
+        assert "@import" not in html and "url(" not in html
+        tree = Tree(html)
+        for node in tree.root.iter():
+            for name in ("src", "href", "xlink:href", "action", "data"):
+                value = node.attrs.get(name)
+                if value is not None:
+                    assert not re.match(r"\s*(https?:)?//", value), (node.tag, name, value)
+                    assert value.startswith("#"), (node.tag, name, value)
+        for tag in ("script", "link", "img", "iframe", "object", "embed", "image", "use"):
+            assert not tree.all(tag), tag
+        assert "http://" not in html and "https://" not in html
+
+
+def test_sections_in_order(demo_nl):
+    tree = Tree(demo_nl)
+    ids = [n.attrs["id"] for n in tree.all("section", "major")]
+    assert ids == SECTIONS
+    html_tag = tree.all("html")[0]
+    assert html_tag.attrs["lang"] == "nl"
+    headings = [tree.by_id(f"{s}-heading").text() for s in SECTIONS]
+    assert headings == [
+        "Samenvatting",
+        "Per deel van de toets",
+        "Grafieken",
+        "Wat de data niet kon beantwoorden",
+        "Methoden",
+    ]
+
+
+def test_summary_says_what_was_audited(demo, demo_nl):
+    summary = Tree(demo_nl).by_id("summary")
+    text = " ".join(summary.text().split())
+    for expected in (
+        "kolom 'geselecteerd'",
+        "migratieachtergrond",
+        "leeftijdsklasse",
+        "20.000",
+        "kolom 'aselect'",
+        "kolom 'onrechtmatig'",
+        "migratieachtergrond: geen (opgegeven)",
+        demo.provenance.config_fingerprint,
+        demo.provenance.data_fingerprint,
+        "0.0.0+snapshot",
+        "Een verschil tussen groepen is nog geen discriminatie",
+        "beoordeelt de organisatie zelf",
+    ):
+        assert expected in text, expected
+    # findings per severity, as the result has them
+    counts = {}
+    for row in Tree(demo_nl).all("table", "counts")[0].iter():
+        if row.tag == "tr":
+            cells = [" ".join(c.text().split()) for c in row.children if isinstance(c, Node)]
+            counts[cells[0]] = int(cells[1])
+    labels = {"critical": "kritiek", "high": "hoog", "medium": "middel", "low": "laag"}
+    for severity, label in labels.items():
+        assert counts[label] == sum(f.severity == severity for f in demo.findings)
+    assert counts["Totaal"] == len(demo.findings)
+    top = Tree(demo_nl).all("ol", "top")[0]
+    items = [n for n in top.children if isinstance(n, Node) and n.tag == "li"]
+    assert len(items) == 5
+    assert "nationaliteit" in items[0].text() and "kritiek" in items[0].text()
+    assert "2,38×" in items[1].text()  # decimal comma
+
+
+def test_parts_follow_the_catalogue_and_mark_working_titles(demo_nl):
+    tree = Tree(demo_nl)
+    parts = [n.attrs["id"] for n in tree.all("section", "part")]
+    assert parts == [f"part-{p}" for p in PARTS]
+    for part in PARTS:
+        title = tree.by_id(f"part-{part}-heading").text()
+        assert ("werktitel, niet geverifieerd" in title) == (part != "deel-2"), title
+    deel2 = tree.by_id("part-deel-2")
+    cards = [a for a in deel2.iter() if a.tag == "article"]
+    assert cards, "part 2 has findings"
+    first = cards[0]
+    assert "EE101" in first.text() and "race-ground-in-inputs" in first.text()
+    assert "Ernst: kritiek" in first.text()
+    assert "Zekerheid: niet van toepassing" in first.text()
+    ee201 = next(a for a in cards if "EE201" in a.text() and "niet-westers" in a.text())
+    text = " ".join(ee201.text().split())
+    for expected in ("247 van 3.717", "360 van 12.908", "6,6%", "2,8%", "2,38×", "< 0,001"):
+        assert expected in text, expected
+    assert "Holm" in text and "chi-kwadraattoets" in text and "Katz-log" in text
+    # every finding is shown in full exactly once; other parts point to it
+    anchors = [a.attrs["id"] for a in tree.all("article", "finding")]
+    assert len(anchors) == len(set(anchors))
+    for link in tree.all("a"):
+        target = link.attrs["href"][1:]
+        assert tree.by_id(target) is not None
+    # open questions with what data would answer them
+    onderzoek = " ".join(tree.by_id("part-onderzoek").text().split())
+    assert "Leidt beleidsvrijheid tot ongelijke behandeling?" in onderzoek
+    assert "Welke gegevens dit beantwoorden" in onderzoek
+
+
+def test_charts_per_attribute_with_reference_and_table(demo_nl):
+    tree = Tree(demo_nl)
+    charts = tree.all("div", "chart-block")
+    assert [c.attrs["id"] for c in charts] == ["chart-1", "chart-2", "chart-3"]
+    for chart, attribute in zip(charts, DEMO["groups"]):
+        svg = next(n for n in chart.iter() if n.tag == "svg")
+        assert svg.attrs["role"] == "img"
+        labelled = svg.attrs["aria-labelledby"].split()
+        assert [tree.by_id(i).tag for i in labelled] == ["title", "desc"]
+        assert attribute in tree.by_id(labelled[0]).text()
+        assert [n for n in svg.iter() if n.tag == "line" and "reference-line" in n.classes]
+        assert [n for n in svg.iter() if n.tag == "circle"]
+        table = next(n for n in chart.iter() if n.tag == "table")
+        assert attribute in table.text()
+        assert "referentie" in table.text()
+    first = " ".join(charts[0].text().split())
+    assert "referentie: geen" in first
+    assert "12.908" in first and "2,5% tot 3,1%" in first
+
+
+def test_unanswered_and_methods(demo, demo_nl):
+    tree = Tree(demo_nl)
+    unanswered = " ".join(tree.by_id("unanswered").text().split())
+    open_items = [p for p in demo.plan() if not p.answerable]
+    assert open_items
+    for item in open_items:
+        assert item.text in unanswered
+        assert " ".join(item.missing_text.split()) in unanswered
+    answered = [p for p in demo.plan() if p.answerable]
+    assert all(p.text not in unanswered for p in answered)
+    methods = " ".join(tree.by_id("methods").text().split())
+    for expected in (
+        "Wilson",
+        "Newcombe",
+        "Katz-log",
+        "Fisher",
+        "Cochran",
+        "Holm",
+        "Mantel–Haenszel",
+        "α = 0,05",
+        "1,25×",
+        "80,0%",
+        "29 CFR 1607.4(D)",
+        "minder dan 10 gevallen",
+        "standaarddrempels",
+    ):
+        assert expected in methods, expected
+
+
+def test_english_report_has_english_text(demo_en):
+    tree = Tree(demo_en)
+    assert tree.all("html")[0].attrs["lang"] == "en"
+    headings = [tree.by_id(f"{s}-heading").text() for s in SECTIONS]
+    assert headings == [
+        "Summary",
+        "By part of the toets",
+        "Charts",
+        "What the data could not answer",
+        "Methods",
+    ]
+    text = " ".join(tree.root.text().split())
+    assert "Severity: critical" in text and "Certainty: established" in text
+    assert "2.38×" in text and "20,000" in text
+    assert "working title, not verified" in text
+    assert "Group niet-westers (migratieachtergrond) has a selection rate" in text
+    for dutch in ("Samenvatting", "onderdrukt", "Bevindingen", "werktitel", "selectiepercentage"):
+        assert dutch not in text, dutch
+
+
+# ---------------------------------------------------------------------------------------
+# User labels and small cells
+# ---------------------------------------------------------------------------------------
+
+
+def test_user_labels_are_escaped(small_nl):
+    assert "<script" not in small_nl.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in small_nl
+    tree = Tree(small_nl)
+    assert EVIL in tree.root.text()
+    assert not tree.all("script")
+
+
+def _closest(node: Node, tags: set[str]) -> Node:
+    while node.parent is not None and node.tag not in tags:
+        node = node.parent
+    return node
+
+
+def test_tiny_group_is_suppressed_next_to_its_label(small, small_nl):
+    exact = {tuple(r.group): r for r in small.rates if r.metric == "selection_rate"}[(TINY,)]
+    assert exact.denominator == 7 and exact.numerator == 3  # the numbers that must not show
+    rate = f"{100 * exact.value:.1f}".replace(".", ",")
+    low = f"{100 * exact.confidence_interval.low:.1f}".replace(".", ",")
+    high = f"{100 * exact.confidence_interval.high:.1f}".replace(".", ",")
+    assert rate not in small_nl
+
+    tree = Tree(small_nl)
+    labelled = [
+        n for n in tree.root.iter() if any(isinstance(c, str) and TINY in c for c in n.children)
+    ]
+    assert len(labelled) >= 4  # chart label, chart table, finding cards
+    context = {"tr", "g", "article", "li"}
+    seen_suppressed = 0
+    for node in labelled:
+        row = _closest(node, context)
+        text = " ".join(row.text().split())
+        assert not re.search(r"(?<![\d,.])[37](?![\d,.])", text), text
+        for number in (rate, low, high):
+            assert number not in text, (number, text)
+        seen_suppressed += "onderdrukt (< 10)" in text
+    assert seen_suppressed >= 3
+    # the chart draws a labelled gap, not a dot
+    gap = next(g for g in tree.all("g", "row-suppressed") if TINY in g.attrs.get("aria-label", ""))
+    assert [n for n in gap.iter() if n.tag == "rect" and "gap" in n.classes]
+    assert not [n for n in gap.iter() if n.tag == "circle"]
+
+
+def test_tiny_group_suppressed_in_english(small):
+    tree = Tree(render_html(small, language="en"))
+    rows = [
+        _closest(n, {"tr"}) for n in tree.root.iter() if n.tag == "th" and n.text().strip() == TINY
+    ]
+    assert rows
+    assert all("suppressed (< 10)" in r.text() for r in rows)
+
+
+def test_threshold_zero_shows_everything_with_a_warning(small):
+    html = render_html(small, threshold=0)
+    assert "NIET onderdrukt" in html
+    assert "42,9%" in html  # 3 of 7
+    assert "42,9%" not in render_html(small)
+
+
+# ---------------------------------------------------------------------------------------
+# A real browser
+# ---------------------------------------------------------------------------------------
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "chromium is not installed, but CI must run the browser test of the HTML "
+                "report: install Debian's `chromium` package in the CI image (.ci/run)."
+            )
+        pytest.skip("chromium is not installed (apt-get install chromium); browser test skipped")
+    return exe
+
+
+def _run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+    ]
+    return subprocess.run(
+        [exe, *flags, *args], capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+def _console_messages(stderr: str) -> list[str]:
+    """Console output and uncaught errors, as chromium logs them with --enable-logging."""
+    return [line for line in stderr.splitlines() if re.search(r"CONSOLE[:(]|Uncaught", line)]
+
+
+def test_chromium_renders_the_report(tmp_path, demo_nl):
+    exe = _chromium()
+    page = tmp_path / "report.html"
+    page.write_bytes(demo_nl.encode("utf-8"))
+    url = page.as_uri()
+
+    shot = tmp_path / "report.png"
+    result = _run_chromium(
+        exe,
+        tmp_path / "profile-shot",
+        f"--screenshot={shot}",
+        "--window-size=1280,2400",
+        "--enable-logging=stderr",
+        "--v=0",
+        url,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(shot, ARTIFACTS / "report_html_demo_nl.png")
+    assert not _console_messages(result.stderr)
+
+    dom = _run_chromium(
+        exe,
+        tmp_path / "profile-dom",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        url,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert not _console_messages(dom.stderr)
+    tree = Tree(dom.stdout)
+    assert [n.attrs["id"] for n in tree.all("section", "major")] == SECTIONS
+    assert [n.attrs["id"] for n in tree.all("section", "part")] == [f"part-{p}" for p in PARTS]
+    assert len(tree.all("svg", "chart")) == 3
+    assert len(tree.all("line", "reference-line")) == 3
+    assert tree.all("article", "finding")
+    assert "Samenvatting" in tree.by_id("summary-heading").text()
