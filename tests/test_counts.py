@@ -234,3 +234,42 @@ def test_pre_aggregated_equals_rows_property(rows):
         cells, decision="d", groups=["g", "h"], outcome="y", count="n", rounded=True
     )
     np.testing.assert_array_equal(from_cells.dense(["g", "h", "d", "y"]), dense_or_none(df))
+
+
+def test_score_bands_are_counted_inside_the_engine(constructor):
+    rng = np.random.default_rng(7)
+    rows = pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b"], size=400),
+            "score": np.where(rng.random(400) < 0.05, np.nan, rng.random(400)),
+            "team": rng.choice(["A", "B", "C"], size=400),
+            "d": rng.integers(0, 2, size=400),
+        }
+    )
+    edges = [0.0, 0.25, 0.5, 1.0]
+    table = count_table(
+        constructor(rows),
+        decision="d",
+        groups="g",
+        score="score",
+        score_edges=edges,
+        handler="team",
+    )
+    assert table.levels("score") == ("[0, 0.25)", "[0.25, 0.5)", "[0.5, 1]", "onbekend")
+    expected = pd.cut(rows["score"], edges, right=False, include_lowest=True).value_counts(
+        sort=False
+    )
+    # pandas' right-open cut leaves a score of exactly 1.0 out; the last band is closed
+    expected.iloc[-1] += int((rows["score"] == 1.0).sum())
+    observed = table.dense(["score"])
+    assert observed[:3].tolist() == expected.tolist()
+    assert observed[3] == rows["score"].isna().sum() == table.missing_labels["score"]
+    assert table.levels("team") == ("A", "B", "C")
+
+
+def test_default_score_bands_span_the_observed_range():
+    rows = pd.DataFrame({"g": ["a", "b"] * 50, "s": np.linspace(2.0, 12.0, 100), "d": [0, 1] * 50})
+    table = count_table(rows, decision="d", groups="g", score="s")
+    assert len(table.levels("s")) == 10
+    assert table.levels("s")[0].startswith("[2, 3)") and table.levels("s")[-1] == "[11, 12]"
+    assert table.dense(["s"]).tolist() == [10] * 10

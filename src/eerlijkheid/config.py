@@ -27,6 +27,7 @@ eerlijkheid.exceptions.RoleError: ...
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -58,6 +59,8 @@ class Role(str, Enum):
     DECISION = "decision"
     OUTCOME = "outcome"
     RANDOM_SAMPLE = "random_sample"
+    HANDLER = "handler"
+    SCORE_BAND = "score_band"
 
 
 #: Spellings read as "yes" in binary columns (compared after ``strip().lower()``).
@@ -94,7 +97,12 @@ class Roles:
         The observed outcome (e.g. a violation was found), binary; missing values mean
         "not observed" (common for cases that were never investigated).
     score : str, optional
-        A numeric risk score.
+        A numeric risk score.  It enters the count table as score bands (see
+        ``score_edges``), so calibration and decisions at equal score need no row access.
+    score_edges : sequence of float, optional
+        Band edges of the score, increasing: bands are ``[e0, e1)``, ..., ``[e_k-1, e_k]``;
+        scores outside the edges fall in the first or last band.  Default: 10 equal-width
+        bands between the score's minimum and maximum (one extra aggregate over the column).
     weight : str, optional
         Non-negative case weights (e.g. survey weights).
     random_sample : str, optional
@@ -106,6 +114,8 @@ class Roles:
         Legitimate factors to stratify on (e.g. risk category, department).
     count : str, optional
         For pre-aggregated input: the column holding the number of cases in each row.
+    handler : str, optional
+        The case handler or team that took the decision (discretion analysis).
     missing_groups : {'group', 'error'}
         Policy for missing group and stratum labels (see module docstring).
     missing_label : str
@@ -123,6 +133,8 @@ class Roles:
     stages: tuple[str, ...] = ()
     strata: tuple[str, ...] = ()
     count: str | None = None
+    handler: str | None = None
+    score_edges: tuple[float, ...] = ()
     missing_groups: MissingPolicy = "group"
     missing_label: str = "onbekend"
     binary_values: Mapping[str, bool] = field(default_factory=dict)
@@ -131,6 +143,17 @@ class Roles:
         object.__setattr__(self, "groups", _as_tuple(self.groups, "groups"))
         object.__setattr__(self, "stages", _as_tuple(self.stages, "stages"))
         object.__setattr__(self, "strata", _as_tuple(self.strata, "strata"))
+        edges = tuple(float(e) for e in self.score_edges)
+        if edges and (len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges))):
+            raise RoleError(
+                message(
+                    "invalid-option",
+                    name="score_edges",
+                    allowed="2+ increasing numbers",
+                    value=repr(self.score_edges),
+                )
+            )
+        object.__setattr__(self, "score_edges", edges)
         spellings = {str(k).strip().lower(): bool(v) for k, v in dict(self.binary_values).items()}
         object.__setattr__(self, "binary_values", MappingProxyType(spellings))
         if not isinstance(self.decision, str) or not self.decision:
@@ -170,7 +193,7 @@ class Roles:
         pairs: list[tuple[str, str]] = [("groups", g) for g in self.groups]
         pairs += [("strata", s) for s in self.strata]
         pairs += [("stages", s) for s in self.stages]
-        for role in ("decision", "outcome", "random_sample", "score", "weight", "count"):
+        for role in ("decision", "outcome", "random_sample", "score", "weight", "count", "handler"):
             column = getattr(self, role)
             if column is not None:
                 pairs.append((role, column))
@@ -179,7 +202,11 @@ class Roles:
     @property
     def key_columns(self) -> tuple[str, ...]:
         """The columns that form the cells of the count table, in table order."""
-        keys = [*self.groups, *self.strata, *self.stages, self.decision]
+        keys = [*self.groups, *self.strata]
+        keys += [c for c in (self.handler,) if c is not None]
+        keys += [*self.stages]
+        keys += [c for c in (self.score,) if c is not None]
+        keys.append(self.decision)
         keys += [c for c in (self.outcome, self.random_sample) if c is not None]
         return tuple(keys)
 
@@ -213,6 +240,10 @@ class Roles:
             return Role.OUTCOME
         if column == self.random_sample:
             return Role.RANDOM_SAMPLE
+        if column == self.handler:
+            return Role.HANDLER
+        if column == self.score:
+            return Role.SCORE_BAND
         raise RoleError(message("role-unknown-column", column=column))
 
 

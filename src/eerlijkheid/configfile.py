@@ -178,7 +178,7 @@ _TOOL_PATH: Final[tuple[str, str]] = ("tool", "eerlijkheid")
 # Key paths are tuples: table keys as str, list positions as int.
 _KeyPath = tuple[str | int, ...]
 
-_Kind = Literal["column", "columns", "string", "strings", "bool", "integer", "number"]
+_Kind = Literal["column", "columns", "string", "strings", "bool", "integer", "number", "numbers"]
 
 _TOP_KEYS: Final = ("schema_version", "data", "roles", "reference", "audit")
 _DATA_KEYS: Final = ("path", "rounded")
@@ -192,6 +192,8 @@ _ROLE_KINDS: Final[dict[str, _Kind | Literal["spellings"]]] = {
     "count": "column",
     "stages": "columns",
     "strata": "columns",
+    "handler": "column",
+    "score_edges": "numbers",
     "missing_groups": "string",
     "missing_label": "string",
     "binary_values": "spellings",
@@ -575,6 +577,8 @@ def _roles_table(errors: _Errors, value: object) -> tuple[Roles | None, tuple[st
         checked: object = None
         if kind == "spellings":
             checked = _spellings(errors, path, table[key])
+        elif kind == "numbers":
+            checked = _numbers(errors, path, table[key])
         elif kind == "columns":
             checked = _strings(errors, path, table[key], partial(_roles_with_item, accepted, key))
         else:
@@ -704,6 +708,16 @@ def _string(errors: _Errors, path: _KeyPath, value: object) -> str | None:
     if isinstance(value, str):
         return value
     errors.wrong_type(path, "string", value)
+    return None
+
+
+def _numbers(errors: _Errors, path: _KeyPath, value: object) -> tuple[float, ...] | None:
+    """Check a list of numbers (booleans are not numbers)."""
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
+        return tuple(float(v) for v in value)
+    errors.wrong_type(path, "numbers", value)
     return None
 
 

@@ -399,6 +399,8 @@ def count_table(
     stages: str | Sequence[str] = (),
     strata: str | Sequence[str] = (),
     count: str | None = None,
+    handler: str | None = None,
+    score_edges: Sequence[float] = (),
     rounded: bool = False,
     missing_groups: MissingPolicy = "group",
     missing_label: str = "onbekend",
@@ -419,6 +421,10 @@ def count_table(
     count : str, optional
         Column with the number of cases per row, for pre-aggregated input: non-negative
         whole numbers.
+    handler : str, optional
+        The case handler or team column.
+    score_edges : sequence of float, optional
+        Band edges of ``score`` (default: 10 equal-width bands over its range).
     rounded : bool
         Declare that pre-aggregated counts are rounded (e.g. to tens, as CBS publishes
         them): the table is marked approximate.  Without it, counts that are all multiples
@@ -448,6 +454,8 @@ def count_table(
         stages=stages,  # type: ignore[arg-type]
         strata=strata,  # type: ignore[arg-type]
         count=count,
+        handler=handler,
+        score_edges=tuple(score_edges),
         missing_groups=missing_groups,
         missing_label=missing_label,
         binary_values=binary_values or {},

@@ -10,7 +10,13 @@ Examples
 (['g', 'd'], [1, 1])
 """
 
-from eerlijkheid.ingest._frames import UNKNOWN_CODE, EncodedCells, EncodedColumn, encode_cells
+from eerlijkheid.ingest._frames import (
+    UNKNOWN_CODE,
+    EncodedCells,
+    EncodedColumn,
+    encode_cells,
+    score_band_labels,
+)
 from eerlijkheid.ingest._read import CsvDialect, read_table, sniff_csv
 
 __all__ = [
@@ -20,5 +26,6 @@ __all__ = [
     "EncodedColumn",
     "encode_cells",
     "read_table",
+    "score_band_labels",
     "sniff_csv",
 ]

@@ -38,7 +38,7 @@ from eerlijkheid.exceptions import (
 )
 from eerlijkheid.i18n import message
 
-__all__ = ["UNKNOWN_CODE", "EncodedCells", "EncodedColumn", "encode_cells"]
+__all__ = ["UNKNOWN_CODE", "EncodedCells", "EncodedColumn", "encode_cells", "score_band_labels"]
 
 #: Code of "not observed / not reached" in outcome and stage columns (levels 0, 1, unknown).
 UNKNOWN_CODE = 2
@@ -161,10 +161,59 @@ def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
             )
 
 
-def _aggregate(frame: Any, roles: Roles) -> Any:
+def _score_edges(frame: Any, roles: Roles) -> tuple[float, ...]:
+    """Return the score's band edges: given, or 10 equal-width bands over its range."""
+    if roles.score_edges or roles.score is None:
+        return roles.score_edges
+    s = nw.col(roles.score)
+    bounds = frame.select(s.min().alias("lo"), s.max().alias("hi"))
+    if isinstance(bounds, nw.LazyFrame):
+        bounds = bounds.collect()
+    lo, hi = bounds.row(0)
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InvalidValuesError(message("score-no-values", column=roles.score))
+    if hi <= lo:
+        hi = lo + 1.0
+    return tuple(lo + (hi - lo) * k / 10 for k in range(11))
+
+
+def score_band_labels(edges: Sequence[float]) -> tuple[str, ...]:
+    """Return the labels of the score bands: ``[a, b)`` and a closed last band ``[a, b]``.
+
+    Parameters
+    ----------
+    edges : sequence of float
+        Increasing band edges.
+
+    Returns
+    -------
+    tuple of str
+        One label per band.
+
+    Examples
+    --------
+    >>> score_band_labels([0.0, 0.5, 1.0])
+    ('[0, 0.5)', '[0.5, 1]')
+    """
+    last = len(edges) - 2
+    return tuple(
+        f"[{edges[k]:.4g}, {edges[k + 1]:.4g}{']' if k == last else ')'}"
+        for k in range(len(edges) - 1)
+    )
+
+
+def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
     keys = list(roles.key_columns)
     extra: dict[str, Any] = {}
     aggs: list[Any] = []
+    if roles.score is not None:
+        # Band index = number of interior edges at or below the score: one expression that
+        # every engine evaluates, so the scores never leave the engine.
+        s = nw.col(roles.score)
+        band = nw.lit(0)
+        for edge in edges[1:-1]:
+            band = band + (s >= edge).cast(nw.Int64)
+        extra[roles.score] = nw.when(s.is_null()).then(None).otherwise(band)
     if roles.count is not None:
         if roles.weight is not None:
             raise RoleError(message("count-with-weight", weight=roles.weight, count=roles.count))
@@ -321,6 +370,33 @@ def _encode_labels(
     return EncodedColumn(name, role, levels, codes), n_missing
 
 
+def _encode_bands(
+    name: str,
+    indices: IntArray,
+    values: list[Any],
+    n: IntArray,
+    roles: Roles,
+    edges: tuple[float, ...],
+) -> tuple[EncodedColumn, int]:
+    labels = score_band_labels(edges)
+    lookup = np.array([*(int(v) for v in values), len(labels)], dtype=np.int64)
+    codes = lookup[indices]  # index -1 (missing score) picks the trailing missing level
+    missing = indices < 0
+    n_missing = int(n[missing].sum())
+    if missing.any() and roles.missing_groups == "error":
+        raise InvalidValuesError(
+            message(
+                "group-missing-error",
+                column=name,
+                role=Role.SCORE_BAND.value,
+                count=n_missing,
+                label=roles.missing_label,
+            )
+        )
+    levels = (*labels, roles.missing_label) if missing.any() else labels
+    return EncodedColumn(name, Role.SCORE_BAND, levels, codes), n_missing
+
+
 def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCells:
     """Aggregate ``data`` by the role columns inside its engine and encode the result.
 
@@ -348,7 +424,8 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
     frame = _wrap(data)
     _check_schema(frame.collect_schema(), roles)
     backend = str(frame.implementation).rsplit(".", 1)[-1].lower()
-    table = _to_arrow(_aggregate(frame, roles))
+    edges = _score_edges(frame, roles) if roles.score is not None else ()
+    table = _to_arrow(_aggregate(frame, roles, edges))
     n_raw = table.column(_N).to_numpy(zero_copy_only=False).astype(np.float64)
     n_raw = np.nan_to_num(n_raw, nan=0.0)
     if roles.count is not None:
@@ -373,7 +450,10 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
     for name in roles.key_columns:
         role = roles.role_of(name)
         indices, values = _dictionary(table.column(name))
-        if role in (Role.GROUP, Role.STRATUM):
+        if role is Role.SCORE_BAND:
+            column, n_missing = _encode_bands(name, indices, values, n, roles, edges)
+            missing_labels[name] = n_missing
+        elif role in (Role.GROUP, Role.STRATUM, Role.HANDLER):
             column, n_missing = _encode_labels(name, role, indices, values, n, roles)
             missing_labels[name] = n_missing
         else:
