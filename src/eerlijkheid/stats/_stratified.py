@@ -30,7 +30,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
-from statsmodels.stats.contingency_tables import StratifiedTable
 
 from ._compare import TwoProportionResult
 from ._results import ConfidenceInterval
@@ -133,6 +132,10 @@ class MantelHaenszelResult:
         )
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            from statsmodels.stats.contingency_tables import (
+                StratifiedTable,
+            )  # heavy: only when used
+
             low, high = StratifiedTable(tables).oddsratio_pooled_confint(alpha=1.0 - level)
         return ConfidenceInterval(low=float(low), high=float(high))
 
@@ -221,6 +224,10 @@ def mantel_haenszel(
         delta = float(np.sum(a - (a + b) * (a + c) / n))
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            from statsmodels.stats.contingency_tables import (
+                StratifiedTable,
+            )  # heavy: only when used
+
             st = StratifiedTable(tables)
             # R's rule: correct only when |delta| >= 1/2.
             null = st.test_null_odds(correction=bool(correction and abs(delta) >= 0.5))
