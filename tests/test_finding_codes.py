@@ -36,6 +36,17 @@ EXPECTED = {
     "EE401": ("insufficient-evidence", "medium"),
     "EE402": ("missing-group-labels", "low"),
     "EE403": ("approximate-counts", "info"),
+    "EE501": ("disparity-arises-at-step", "high"),
+    "EE502": ("process-shape-assumed", "info"),
+    "EE511": ("unequal-treatment-at-equal-risk", "high"),
+    "EE512": ("handler-spread", "medium"),
+    "EE521": ("profile-not-better-than-random", "high"),
+    "EE522": ("suitability-not-shown", "medium"),
+    "EE523": ("input-unrelated-to-aim", "medium"),
+    "EE531": ("score-miscalibrated-for-group", "high"),
+    "EE532": ("score-distribution-differs", "low"),
+    "EE541": ("less-discriminatory-alternative", "high"),
+    "EE542": ("group-specific-thresholds-are-direct-distinction", "info"),
 }
 
 

@@ -353,7 +353,7 @@ BAD_FILES = [
         id="needs-not-a-list",
     ),
     pytest.param(
-        lambda t: _replace(t, 'codes = ["EE204", "EE205"]', 'codes = ["EE204", "ee205"]'),
+        lambda t: _replace(t, 'codes = ["EE204", "EE205",', 'codes = ["EE204", "ee205",'),
         r"`questions\[3\]\.codes\[1\]`: 'ee205' is not a valid finding code",
         id="bad-code",
     ),

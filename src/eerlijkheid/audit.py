@@ -23,21 +23,27 @@ import numpy as np
 
 from eerlijkheid._version import __version__
 from eerlijkheid.analyses import (
+    ChainEvidence,
+    DiscretionEvidence,
     GroundMatch,
     StratifiedComparison,
     SufficiencyCheck,
+    SuitabilityEvidence,
+    analyse_chain,
+    analyse_discretion,
     analyse_disparity,
     analyse_strata,
     analyse_sufficiency,
+    analyse_suitability,
     find_direct_grounds,
 )
 from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import is_small
-from eerlijkheid.findings import Finding, derive_findings
+from eerlijkheid.findings import Finding, derive_findings, derive_process_findings
 from eerlijkheid.i18n import get_language, message
-from eerlijkheid.ingest import encode_cells, read_table
+from eerlijkheid.ingest import column_names, encode_cells, feature_outcome_tables, read_table
 from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
 from eerlijkheid.toets import Catalogue, QuestionCoverage, coverage, load_catalogue
 
@@ -165,6 +171,13 @@ class AuditResult:
         Power per selection-rate comparison.
     direct_grounds : tuple of GroundMatch
         Input variables that are, or stand for, a protected ground.
+    chain : ChainEvidence or None
+        The process chain (with ``stages``): where a disparity arises.
+    discretion : DiscretionEvidence or None
+        Decisions at equal risk score and the spread between handlers.
+    suitability : SuitabilityEvidence or None
+        Profile versus random checks, and inputs against the outcome on the random arm
+        (``None`` for a favourable decision, where suitability of a profile is not asked).
     coverage : tuple of PartCoverage
         Per toets part: the findings that inform it, and the questions left open.
     provenance : Provenance
@@ -183,6 +196,9 @@ class AuditResult:
     stratified: tuple[StratifiedComparison, ...]
     sufficiency: tuple[SufficiencyCheck, ...]
     direct_grounds: tuple[GroundMatch, ...]
+    chain: ChainEvidence | None
+    discretion: DiscretionEvidence | None
+    suitability: SuitabilityEvidence | None
     coverage: tuple[PartCoverage, ...]
     provenance: Provenance
     roles: Roles
@@ -269,24 +285,30 @@ class AuditResult:
             "stratified": [stratified(s) for s in self.stratified],
             "sufficiency": self.sufficiency,
             "direct_grounds": self.direct_grounds,
+            "chain": self.chain,
+            "discretion": self.discretion,
+            "suitability": self.suitability,
         }
         result: dict[str, Any] = _plain(data)
         limit = self.config.suppression_threshold if threshold is None else threshold
         result["suppression"] = {"applied": suppress, "threshold": limit}
         for key in ("comparisons", "rates", "stratified", "sufficiency"):
             result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
+        for key in ("chain", "discretion", "suitability"):
+            result[key] = _suppress_tree(result[key], limit if suppress else 0)
         findings = []
         for record in result["findings"]:
             small = _suppressed(record["evidence"], limit if suppress else 0)
             record["evidence"] = small
             record["suppressed"] = small["suppressed"]
             if small["suppressed"]:
-                record["message"] = message(
-                    "finding-suppressed",
-                    language=self.language,
-                    code=record["code"],
-                    threshold=limit,
-                )
+                record["messages"] = {
+                    lang: message(
+                        "finding-suppressed", language=lang, code=record["code"], threshold=limit
+                    )
+                    for lang in record["messages"]
+                }
+                record["message"] = record["messages"][self.language]
             findings.append(record)
         result["findings"] = findings
         return result
@@ -381,6 +403,17 @@ def _suppressed(record: dict[str, Any], threshold: int) -> dict[str, Any]:
     return {**(_blank(record) if small else record), "suppressed": small}
 
 
+def _suppress_tree(value: Any, threshold: int) -> Any:
+    """Suppress every record with counts anywhere in a nested structure."""
+    if isinstance(value, list):
+        return [_suppress_tree(v, threshold) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if any(x in value and n in value for x, n in _COUNT_PAIRS):
+        return _suppressed(value, threshold)
+    return {k: _suppress_tree(v, threshold) for k, v in value.items()}
+
+
 def _fingerprint(data: object) -> str:
     text = json.dumps(_plain(data), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -444,6 +477,8 @@ def audit(
     stages: str | Sequence[str] = (),
     strata: str | Sequence[str] = (),
     count: str | None = None,
+    handler: str | None = None,
+    score_edges: Sequence[float] | None = None,
     rounded: bool | None = None,
     binary_values: Mapping[str, bool] | None = None,
     missing_groups: Literal["group", "error"] | None = None,
@@ -461,9 +496,13 @@ def audit(
         Cases as rows (pandas, polars, pyarrow, DuckDB, Dask), pre-aggregated cells with a
         ``count`` column, an already built :class:`~eerlijkheid.counts.CountTable`, or a
         file path for :func:`~eerlijkheid.read_table`.
-    decision, groups, outcome, score, weight, random_sample, stages, strata, count : optional
+    decision, groups, outcome, score, weight, random_sample : str, optional
+        Column roles (see :class:`~eerlijkheid.config.Roles`).
+    stages, strata, count, handler : optional
         Column roles (see :class:`~eerlijkheid.config.Roles`); they override the roles of
         a configuration file.
+    score_edges : sequence of float, optional
+        Band edges of the score (default: 10 equal-width bands over its range).
     rounded : bool, optional
         Pre-aggregated counts are rounded (e.g. CBS tables rounded to tens).
     binary_values : mapping of str to bool, optional
@@ -531,11 +570,14 @@ def audit(
         "strata": strata or None,
         "binary_values": binary_values,
         "missing_groups": missing_groups,
+        "handler": handler,
+        "score_edges": tuple(score_edges) if score_edges is not None else None,
     }
     merged = {**base, **{k: v for k, v in given.items() if v is not None}}
     roles = Roles(**merged)
     is_rounded = bool(rounded) if rounded is not None else (spec.rounded if spec else False)
 
+    frame: Any = None
     if isinstance(data, CountTable):
         table = data
     else:
@@ -546,6 +588,7 @@ def audit(
         table = CountTable.from_encoded(
             encode_cells(data, roles, rounded=is_rounded), rounded=is_rounded
         )
+        frame = data if roles.count is None else None  # rows, for row-level analyses
 
     lang = get_language() if language is None else language
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
@@ -553,14 +596,43 @@ def audit(
     disparity = analyse_disparity(table, settings)
     strat = analyse_strata(table, settings)
     suff = analyse_sufficiency(disparity.selection, settings)
-    findings = derive_findings(
-        table=table,
-        config=settings,
-        grounds=grounds,
-        disparity=disparity,
-        strata=strat,
-        sufficiency=suff,
-        language=lang,
+    chain = analyse_chain(table, settings) if table.names_with_role(Role.STAGE) else None
+    has_risk = bool(table.names_with_role(Role.SCORE_BAND))
+    discretion = (
+        analyse_discretion(table, settings, risk=table.names_with_role(Role.SCORE_BAND)[0])
+        if has_risk
+        else analyse_discretion(table, settings)
+        if table.names_with_role(Role.HANDLER)
+        else None
+    )
+    suitability = None
+    if not settings.favourable:
+        features = None
+        if frame is not None and roles.random_sample and roles.outcome and settings.inputs:
+            present = [c for c in settings.inputs if c in column_names(frame)]
+            if present:
+                features = feature_outcome_tables(frame, roles, present, binning="quantile")
+        suitability = analyse_suitability(table, settings, features=features)
+    findings = tuple(
+        sorted(
+            derive_findings(
+                table=table,
+                config=settings,
+                grounds=grounds,
+                disparity=disparity,
+                strata=strat,
+                sufficiency=suff,
+                language=lang,
+            )
+            + derive_process_findings(
+                chain=chain,
+                discretion=discretion,
+                suitability=suitability,
+                config=settings,
+                language=lang,
+            ),
+            key=Finding.sort_key,
+        )
     )
     random = table.names_with_role(Role.RANDOM_SAMPLE)
     metric_names = ["selection_rate"] + (
@@ -608,6 +680,9 @@ def audit(
         stratified=strat,
         sufficiency=suff,
         direct_grounds=grounds,
+        chain=chain,
+        discretion=discretion,
+        suitability=suitability,
         coverage=_coverage(cat, findings, questions, lang),
         provenance=provenance,
         roles=roles,

@@ -19,6 +19,7 @@ from eerlijkheid.findings._model import (
     severity_of_ratio,
 )
 from eerlijkheid.findings._rules import derive_findings, disparity_evidence
+from eerlijkheid.findings._rules_process import derive_process_findings
 
 __all__ = [
     "CERTAINTIES",
@@ -33,6 +34,7 @@ __all__ = [
     "Subject",
     "certainty_of",
     "derive_findings",
+    "derive_process_findings",
     "disparity_evidence",
     "get_code",
     "severity_of_ratio",

@@ -108,7 +108,10 @@ class Finding:
     evidence : mapping of str to value
         Estimates, counts, interval bounds, test, method — everything behind the finding.
     message : str
-        One sentence for a person, for this occurrence.
+        One sentence for a person, for this occurrence, in the audit's language.
+    messages : mapping of str to str
+        The same sentence in every language (``{"nl": ..., "en": ...}``), so a report in
+        another language than the audit's needs no re-wording.
     toets_parts, norms : tuple of str
         Part and norm ids of the toets catalogue that the finding informs.
     """
@@ -120,12 +123,15 @@ class Finding:
     subject: Subject
     evidence: Mapping[str, EvidenceValue]
     message: str
+    messages: Mapping[str, str] = field(default_factory=dict)
     toets_parts: tuple[str, ...] = ()
     norms: tuple[str, ...] = ()
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "evidence", MappingProxyType(dict(self.evidence)))
+        messages = dict(self.messages) or {"nl": self.message, "en": self.message}
+        object.__setattr__(self, "messages", MappingProxyType(messages))
         key = json.dumps({"code": self.code, **self.subject.as_dict()}, sort_keys=True)
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         object.__setattr__(self, "fingerprint", digest)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from eerlijkheid.analyses import (
     DisparityEvidence,
@@ -45,7 +46,7 @@ from eerlijkheid.findings._model import (
     certainty_of,
     severity_of_ratio,
 )
-from eerlijkheid.i18n import message
+from eerlijkheid.i18n import LANGUAGES, message
 from eerlijkheid.metrics import Disparity
 
 __all__ = ["derive_findings", "disparity_evidence"]
@@ -58,8 +59,47 @@ def _fmt(value: float, language: str, digits: int = 2) -> str:
     return text.replace(".", ",") if language == "nl" else text
 
 
-def _pct(value: float, language: str) -> str:
-    return "—" if not math.isfinite(value) else _fmt(100 * value, language, 1) + "%"
+@dataclass(frozen=True)
+class Num:
+    """A number in a message, written per language (decimal comma in Dutch)."""
+
+    value: float
+    digits: int = 2
+
+    def render(self, language: str) -> str:
+        """Return the number in ``language``."""
+        return _fmt(self.value, language, self.digits)
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A proportion in a message, written as a percentage per language."""
+
+    value: float
+
+    def render(self, language: str) -> str:
+        """Return the percentage in ``language``."""
+        if not math.isfinite(self.value):
+            return "—"
+        return _fmt(100 * self.value, language, 1) + "%"
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A catalogue text inside a message (a metric or ground name), per language."""
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def render(self, language: str) -> str:
+        """Return the text in ``language``, its own fields rendered likewise."""
+        return message(self.key, language=language, **_render(dict(self.fields), language))
+
+
+def _render(fields: Mapping[str, object], language: str) -> dict[str, object]:
+    return {
+        k: v.render(language) if isinstance(v, (Num, Pct, Msg)) else v for k, v in fields.items()
+    }
 
 
 def _labels(labels: Sequence[str]) -> str:
@@ -77,6 +117,14 @@ def _finding(
     **fields: object,
 ) -> Finding:
     registered = get_code(code)
+    messages: dict[str, str] = {
+        lang: message(
+            f"finding-{code}",
+            language=lang,
+            **_render(fields, lang),
+        )
+        for lang in LANGUAGES
+    }
     return Finding(
         code=code,
         name=registered.name,
@@ -84,7 +132,8 @@ def _finding(
         certainty=certainty,
         subject=subject,
         evidence=evidence,
-        message=message(f"finding-{code}", language=language, **fields),
+        message=messages[language],
+        messages=messages,
         toets_parts=registered.toets_parts,
         norms=registered.norms,
     )
@@ -164,15 +213,15 @@ def _comparison_findings(
                 ),
                 evidence=disparity_evidence(d),
                 language=language,
-                metric=message(f"metric-{d.metric}", language=language),
+                metric=Msg(f"metric-{d.metric}"),
                 attributes=_labels(d.attributes),
                 group=_labels(d.group),
                 reference=_labels(d.reference),
-                ratio=_fmt(d.ratio, language),
-                low=_fmt(d.ratio_interval.low, language),
-                high=_fmt(d.ratio_interval.high, language),
-                value=_pct(d.group_value, language),
-                reference_value=_pct(d.reference_value, language),
+                ratio=Num(d.ratio),
+                low=Num(d.ratio_interval.low),
+                high=Num(d.ratio_interval.high),
+                value=Pct(d.group_value),
+                reference_value=Pct(d.reference_value),
             )
         )
     return out
@@ -222,7 +271,7 @@ def derive_findings(
                 },
                 language=language,
                 column=match.column,
-                ground=message(f"ground-{match.ground}", language=language),
+                ground=Msg(f"ground-{match.ground}"),
             )
         )
     # The decision under audit is the process step the comparisons are about.
@@ -290,9 +339,9 @@ def derive_findings(
                 group=_labels(s.group),
                 reference=_labels(s.reference),
                 stratum=s.stratum,
-                ratio=_fmt(s.crude.ratio, language),
-                odds_ratio=_fmt(mh.common_odds_ratio, language),
-                pvalue=_fmt(s.pvalue_adjusted, language, 3),
+                ratio=Num(s.crude.ratio),
+                odds_ratio=Num(mh.common_odds_ratio),
+                pvalue=Num(s.pvalue_adjusted, 3),
             )
         )
     flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
@@ -322,9 +371,9 @@ def derive_findings(
                 attributes=_labels(c.attributes),
                 group=_labels(c.group),
                 n=c.group_denominator,
-                detectable=_fmt(check.detectable_ratio, language),
-                power=_pct(check.power, language),
-                mdr=_fmt(check.minimum_detectable_ratio, language),
+                detectable=Num(check.detectable_ratio),
+                power=Pct(check.power),
+                mdr=Num(check.minimum_detectable_ratio),
             )
         )
     for attribute, count in table.missing_labels.items():
@@ -339,7 +388,7 @@ def derive_findings(
                     language=language,
                     attribute=attribute,
                     count=count,
-                    share=_pct(count / table.total, language),
+                    share=Pct(count / table.total),
                     label=table.levels(attribute)[-1],
                 )
             )

@@ -10,10 +10,12 @@ Examples
 (['g', 'd'], [1, 1])
 """
 
+from eerlijkheid.ingest._features import feature_outcome_tables
 from eerlijkheid.ingest._frames import (
     UNKNOWN_CODE,
     EncodedCells,
     EncodedColumn,
+    column_names,
     encode_cells,
     score_band_labels,
 )
@@ -24,7 +26,9 @@ __all__ = [
     "CsvDialect",
     "EncodedCells",
     "EncodedColumn",
+    "column_names",
     "encode_cells",
+    "feature_outcome_tables",
     "read_table",
     "score_band_labels",
     "sniff_csv",

@@ -38,7 +38,14 @@ from eerlijkheid.exceptions import (
 )
 from eerlijkheid.i18n import message
 
-__all__ = ["UNKNOWN_CODE", "EncodedCells", "EncodedColumn", "encode_cells", "score_band_labels"]
+__all__ = [
+    "UNKNOWN_CODE",
+    "EncodedCells",
+    "EncodedColumn",
+    "column_names",
+    "encode_cells",
+    "score_band_labels",
+]
 
 #: Code of "not observed / not reached" in outcome and stage columns (levels 0, 1, unknown).
 UNKNOWN_CODE = 2
@@ -114,6 +121,28 @@ def _wrap(data: Any) -> Any:
             return nw.from_native(data)
         except TypeError as exc:
             raise DataError(message("unsupported-frame", type=type(data).__name__)) from exc
+
+
+def column_names(data: Any) -> tuple[str, ...]:
+    """Return the column names of any supported frame (from its schema; no data is read).
+
+    Parameters
+    ----------
+    data : frame
+        pandas, polars, pyarrow, DuckDB or Dask.
+
+    Returns
+    -------
+    tuple of str
+        The names, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_names(pd.DataFrame({"a": [1], "b": [2]}))
+    ('a', 'b')
+    """
+    return tuple(_wrap(data).collect_schema().names())
 
 
 def _suggest(column: str, available: Sequence[str]) -> str:

@@ -256,81 +256,16 @@ def _is_suppressed(record: Record, threshold: int) -> bool:
     return is_small(missing, total, threshold=threshold)
 
 
-def _finding_message(record: Record, data: Record, fmt: _Format, suppressed: bool) -> str:
+def _finding_message(record: Record, fmt: _Format, suppressed: bool) -> str:
     """Return the finding's sentence in the report language.
 
-    In the audit's own language this is the stored (suppressed) message.  In the other
-    language it is rebuilt from the registry template and the suppressed evidence; a
-    code this renderer does not know keeps the stored message.
+    Findings carry their sentence in every language (``messages``), already without
+    numbers when suppressed.
     """
-    code = record["code"]
     if suppressed:
-        return fmt.t("finding-suppressed", code=code, threshold=fmt.threshold)
-    if data["language"] == fmt.language:
-        return str(record["message"])
-    ev, subject, lang = record["evidence"], record["subject"], fmt.language
-    fields: dict[str, object]
-    try:
-        if code in ("EE101", "EE102"):
-            ground = message(f"ground-{ev['ground']}", language=lang)
-            fields = {"column": subject["column"], "ground": ground}
-        elif code in ("EE201", "EE202", "EE203", "EE204"):
-            fields = {
-                "metric": message(f"metric-{subject['metric']}", language=lang),
-                "attributes": _labels(subject["attributes"]),
-                "group": _labels(subject["group"]),
-                "reference": _labels(subject["reference"]),
-                "ratio": _fixed(ev["ratio"], lang),
-                "low": _fixed(ev["ratio_low"], lang),
-                "high": _fixed(ev["ratio_high"], lang),
-                "value": _percent(ev["group_value"], lang),
-                "reference_value": _percent(ev["reference_value"], lang),
-            }
-        elif code in ("EE301", "EE302"):
-            fields = {
-                "attributes": _labels(subject["attributes"]),
-                "group": _labels(subject["group"]),
-                "reference": _labels(subject["reference"]),
-                "stratum": ev["stratum"],
-                "ratio": _fixed(ev["ratio"], lang),
-                "odds_ratio": _fixed(ev["mh_odds_ratio"], lang),
-                "pvalue": _fixed(ev["mh_pvalue_adjusted"], lang, 3),
-            }
-        elif code == "EE401":
-            fields = {
-                "attributes": _labels(subject["attributes"]),
-                "group": _labels(subject["group"]),
-                "n": ev["group_denominator"],
-                "detectable": _fixed(ev["detectable_ratio"], lang),
-                "power": _percent(ev["power"], lang),
-                "mdr": _fixed(ev["minimum_detectable_ratio"], lang),
-            }
-        elif code == "EE402":
-            fields = {
-                "attribute": _labels(subject["attributes"]),
-                "count": ev["missing"],
-                "share": _percent(ev["missing"] / ev["total"], lang),
-                "label": data["roles"]["missing_label"],
-            }
-        elif code in ("EE205", "EE403"):
-            fields = {}
-        else:
-            return str(record["message"])
-        return message(f"finding-{code}", language=lang, **fields)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return str(record["message"])
-
-
-def _fixed(value: float | None, language: str, digits: int = 2) -> str:
-    """Format like the finding rules do (``None`` stands for a non-finite value)."""
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language == "nl" else text
-
-
-def _percent(value: float | None, language: str) -> str:
-    return "—" if value is None else _fixed(100 * value, language, 1) + "%"
+        return fmt.t("finding-suppressed", code=record["code"], threshold=fmt.threshold)
+    messages = record.get("messages") or {}
+    return str(messages.get(fmt.language, record["message"]))
 
 
 def _method_text(evidence: Record, fmt: _Format) -> str:
@@ -497,7 +432,7 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
         name=registered.name if registered is not None else str(record["name"]),
         severity=record["severity"],
         certainty=record["certainty"],
-        message=_finding_message(record, data, fmt, suppressed),
+        message=_finding_message(record, fmt, suppressed),
         suppressed=suppressed,
         attributes=_labels(subject["attributes"]),
         rate_label=rate_label,

@@ -227,12 +227,15 @@ class Diagnostic:
     level : {'error', 'warning', 'notice'}
         ``error`` when it blocks the gate (new or worsened), ``notice`` for an
         ``info`` finding below the bar, ``warning`` otherwise.
+    language : {'nl', 'en'}
+        Language of the message.
     """
 
     record: Mapping[str, Any]
     subject: str
     status: Status | None
     level: Level
+    language: str = "nl"
 
     @property
     def code(self) -> str:
@@ -261,8 +264,9 @@ class Diagnostic:
 
     @property
     def message(self) -> str:
-        """The publishable one-sentence message."""
-        return str(self.record["message"])
+        """The publishable one-sentence message, in the view's language."""
+        messages: Mapping[str, str] = self.record.get("messages") or {}
+        return str(messages.get(self.language, self.record["message"]))
 
     @property
     def evidence(self) -> Mapping[str, Any]:
@@ -420,6 +424,7 @@ def build_view(
                 subject=subject_text(record["subject"], with_stage=with_stage),
                 status=status,
                 level=level,
+                language=lang,
             )
         )
     return View(

@@ -1,0 +1,286 @@
+"""Rules for the process: the chain, discretion and suitability (codes EE5xx).
+
+* **EE501** — per group, the chain step that adds the disparity (the largest material
+  harmful ratio at a step, conditional on the earlier steps or at equal earlier-step
+  value), when that step's comparison is established; graded by its ratio.
+* **EE502** — how the chain was analysed (strict funnel, or earlier steps as strata) and
+  why; ``info``.
+* **EE511** — a decision's rate differs by group at equal risk (Mantel–Haenszel rate
+  ratio), material and established.
+* **EE512** — the spread between handlers or teams is material (homogeneity test and the
+  largest handler-versus-others ratio).
+* **EE521** — the random arm does not show that the profile finds more than random checks.
+* **EE522** — no random arm (or no outcome): suitability cannot be shown; the evidence holds
+  the random sample that would be needed.
+* **EE523** — on the random arm, an input feature shows no association with the outcome.
+"""
+
+from __future__ import annotations
+
+import math
+
+from eerlijkheid.analyses import ChainEvidence, DiscretionEvidence, SuitabilityEvidence
+from eerlijkheid.config import AuditConfig
+from eerlijkheid.findings._model import Finding, SeverityLevel, Subject, severity_of_ratio
+from eerlijkheid.findings._rules import Msg, Num, Pct, _finding, _labels, disparity_evidence
+
+__all__ = ["derive_process_findings"]
+
+
+def _severity(ratio: float, config: AuditConfig) -> SeverityLevel:
+    t = config.thresholds
+    return severity_of_ratio(ratio, low=t.low, medium=t.medium, high=t.high)
+
+
+def _chain(chain: ChainEvidence, config: AuditConfig, language: str) -> list[Finding]:
+    out: list[Finding] = []
+    if not chain.steps:
+        return out
+    out.append(
+        _finding(
+            "EE502",
+            severity=None,
+            certainty="not-applicable",
+            subject=Subject(stage=chain.steps[-1].name),
+            evidence={
+                "shape": chain.shape,
+                "reason": chain.shape_reason,
+                "steps": " → ".join(s.name for s in chain.steps),
+            },
+            language=language,
+            shape=Msg(f"chain-shape-{chain.shape}"),
+            reason=Msg(f"chain-reason-{chain.shape_reason}"),
+            steps=" → ".join(s.name for s in chain.steps),
+        )
+    )
+    for attribution in chain.attributions:
+        adding = attribution.adding
+        if adding is None or not adding.established:
+            continue
+        others = ", ".join(attribution.steps_without_material) or "—"
+        evidence: dict[str, float | int | str | bool | None] = {
+            "step": adding.step,
+            "basis": adding.basis,
+            "ratio": adding.ratio,
+            "ratio_low": adding.low,
+            "ratio_high": adding.high,
+            "pvalue_adjusted": adding.pvalue_adjusted,
+            "shape": attribution.shape,
+            "reference_rule": attribution.reference_rule,
+            "steps_without_material": others,
+        }
+        for ratio in attribution.ratios_by_step:
+            evidence[f"ratio_at_{ratio.step}"] = ratio.ratio
+        if attribution.overall is not None:
+            o = attribution.overall
+            evidence.update(
+                group_numerator=o.group_numerator,
+                group_denominator=o.group_denominator,
+                reference_numerator=o.reference_numerator,
+                reference_denominator=o.reference_denominator,
+            )
+        out.append(
+            _finding(
+                "EE501",
+                severity=_severity(adding.ratio, config),
+                certainty="established",
+                subject=Subject(
+                    metric="selection_rate",
+                    attributes=attribution.attributes,
+                    group=attribution.group,
+                    reference=attribution.reference,
+                    stage=adding.step,
+                ),
+                evidence=evidence,
+                language=language,
+                group=_labels(attribution.group),
+                attributes=_labels(attribution.attributes),
+                reference=_labels(attribution.reference),
+                step=adding.step,
+                ratio=Num(adding.ratio),
+                low=Num(adding.low),
+                high=Num(adding.high),
+                others=others,
+            )
+        )
+    return out
+
+
+def _discretion(evidence: DiscretionEvidence, config: AuditConfig, language: str) -> list[Finding]:
+    out: list[Finding] = []
+    for c in evidence.equal_risk:
+        if not c.material:
+            continue
+        interval = c.stratified.confidence_interval(confidence_level=config.confidence_level)
+        out.append(
+            _finding(
+                "EE511",
+                severity=_severity(c.rate_ratio, config),
+                certainty="established",
+                subject=Subject(
+                    metric="selection_rate",
+                    attributes=(c.attribute,),
+                    group=c.group,
+                    reference=c.reference,
+                    stage=evidence.reached,
+                    column=c.risk,
+                ),
+                evidence={
+                    **disparity_evidence(c.crude),
+                    "risk": c.risk,
+                    "mh_rate_ratio": c.rate_ratio,
+                    "mh_odds_ratio": c.stratified.common_odds_ratio,
+                    "mh_odds_ratio_low": interval.low,
+                    "mh_odds_ratio_high": interval.high,
+                    "mh_pvalue_adjusted": c.pvalue_adjusted,
+                },
+                language=language,
+                group=_labels(c.group),
+                attributes=c.attribute,
+                reference=_labels(c.reference),
+                risk=c.risk,
+                ratio=Num(c.rate_ratio),
+                crude=Num(c.crude.ratio),
+            )
+        )
+    spread = evidence.handlers
+    if spread is not None and spread.material:
+        out.append(
+            _finding(
+                "EE512",
+                severity=_severity(spread.largest_ratio, config),
+                certainty="established",
+                subject=Subject(
+                    attributes=(spread.dimension,),
+                    group=(spread.most_deviant,),
+                    reference=("overige",),
+                    column=spread.dimension,
+                ),
+                evidence={
+                    "statistic": spread.test.statistic,
+                    "pvalue": spread.test.pvalue,
+                    "test": spread.test.method,
+                    "intraclass_correlation": spread.intraclass_correlation,
+                    "max_min_ratio": spread.max_min_ratio,
+                    "largest_ratio": spread.largest_ratio,
+                    "handlers": len(spread.rates),
+                },
+                language=language,
+                handler=spread.dimension,
+                most=spread.most_deviant,
+                ratio=Num(spread.largest_ratio),
+                spread=Num(spread.max_min_ratio),
+                icc=Num(spread.intraclass_correlation, 3),
+            )
+        )
+    return out
+
+
+def _suitability(
+    evidence: SuitabilityEvidence, config: AuditConfig, language: str
+) -> list[Finding]:
+    out: list[Finding] = []
+    if evidence.status == "not-shown" and evidence.overall is not None:
+        o = evidence.overall
+        worse = o.ratio < 1 and o.pvalue_adjusted < config.alpha
+        out.append(
+            _finding(
+                "EE521",
+                severity=None,
+                certainty="established" if worse else "inconclusive",
+                subject=Subject(metric="precision", reference=("aselect",)),
+                evidence=disparity_evidence(o),
+                language=language,
+                profile=Pct(o.group_value),
+                random=Pct(o.reference_value),
+                ratio=Num(o.ratio),
+                low=Num(o.ratio_interval.low),
+                high=Num(o.ratio_interval.high),
+            )
+        )
+    if evidence.status in ("no-random-arm", "no-outcome"):
+        # The random sample needed to compare the profile as a whole with random checks;
+        # per-group sizes (to compare groups too) stay in the evidence object.
+        needed = next(
+            (s.required for s in evidence.sample_sizes if not s.attributes), float("nan")
+        )
+        out.append(
+            _finding(
+                "EE522",
+                severity=None,
+                certainty="inconclusive",
+                subject=Subject(metric="precision"),
+                evidence={
+                    "status": evidence.status,
+                    "detectable_ratio": config.detectable_ratio,
+                    "power": config.power,
+                    "required_random_sample": needed,
+                },
+                language=language,
+                reason=Msg(f"suitability-{evidence.status}"),
+                size=Msg(
+                    "suitability-size",
+                    (("needed", Num(needed, 0)), ("detectable", Num(config.detectable_ratio))),
+                )
+                if math.isfinite(needed)
+                else Msg("suitability-size-unknown"),
+            )
+        )
+    for feature in evidence.features:
+        if feature.related:
+            continue
+        out.append(
+            _finding(
+                "EE523",
+                severity=None,
+                certainty="inconclusive",
+                subject=Subject(column=feature.feature),
+                evidence={
+                    "statistic": feature.test.statistic,
+                    "pvalue": feature.test.pvalue,
+                    "pvalue_adjusted": feature.pvalue_adjusted,
+                    "test": feature.test.method,
+                    "cramers_v": feature.cramers_v,
+                    "cases": feature.cases,
+                },
+                language=language,
+                feature=feature.feature,
+                cases=feature.cases,
+                v=Num(feature.cramers_v, 3),
+            )
+        )
+    return out
+
+
+def derive_process_findings(
+    *,
+    chain: ChainEvidence | None,
+    discretion: DiscretionEvidence | None,
+    suitability: SuitabilityEvidence | None,
+    config: AuditConfig,
+    language: str,
+) -> tuple[Finding, ...]:
+    """Apply the process rules (EE5xx) to the evidence.
+
+    Parameters
+    ----------
+    chain, discretion, suitability : evidence or None
+        Evidence of the process analyses (``None`` when not run).
+    config : AuditConfig
+        Thresholds and alpha.
+    language : {'nl', 'en'}
+        Language of the messages.
+
+    Returns
+    -------
+    tuple of Finding
+        Unordered; the caller sorts all findings together.
+    """
+    out: list[Finding] = []
+    if chain is not None:
+        out += _chain(chain, config, language)
+    if discretion is not None:
+        out += _discretion(discretion, config, language)
+    if suitability is not None:
+        out += _suitability(suitability, config, language)
+    return tuple(out)
