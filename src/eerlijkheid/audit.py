@@ -26,12 +26,14 @@ from eerlijkheid.analyses import (
     ChainEvidence,
     DiscretionEvidence,
     GroundMatch,
+    ScoreEvidence,
     StratifiedComparison,
     SufficiencyCheck,
     SuitabilityEvidence,
     analyse_chain,
     analyse_discretion,
     analyse_disparity,
+    analyse_scores,
     analyse_strata,
     analyse_sufficiency,
     analyse_suitability,
@@ -178,6 +180,8 @@ class AuditResult:
     suitability : SuitabilityEvidence or None
         Profile versus random checks, and inputs against the outcome on the random arm
         (``None`` for a favourable decision, where suitability of a profile is not asked).
+    scores : ScoreEvidence or None
+        With a score and an outcome: calibration, AUC and score distributions per group.
     coverage : tuple of PartCoverage
         Per toets part: the findings that inform it, and the questions left open.
     provenance : Provenance
@@ -199,6 +203,7 @@ class AuditResult:
     chain: ChainEvidence | None
     discretion: DiscretionEvidence | None
     suitability: SuitabilityEvidence | None
+    scores: ScoreEvidence | None
     coverage: tuple[PartCoverage, ...]
     provenance: Provenance
     roles: Roles
@@ -288,13 +293,14 @@ class AuditResult:
             "chain": self.chain,
             "discretion": self.discretion,
             "suitability": self.suitability,
+            "scores": self.scores,
         }
         result: dict[str, Any] = _plain(data)
         limit = self.config.suppression_threshold if threshold is None else threshold
         result["suppression"] = {"applied": suppress, "threshold": limit}
         for key in ("comparisons", "rates", "stratified", "sufficiency"):
             result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
-        for key in ("chain", "discretion", "suitability"):
+        for key in ("chain", "discretion", "suitability", "scores"):
             result[key] = _suppress_tree(result[key], limit if suppress else 0)
         findings = []
         for record in result["findings"]:
@@ -605,6 +611,11 @@ def audit(
         if table.names_with_role(Role.HANDLER)
         else None
     )
+    scores = (
+        analyse_scores(table, settings)
+        if has_risk and table.names_with_role(Role.OUTCOME)
+        else None
+    )
     suitability = None
     if not settings.favourable:
         features = None
@@ -628,6 +639,7 @@ def audit(
                 chain=chain,
                 discretion=discretion,
                 suitability=suitability,
+                scores=scores,
                 config=settings,
                 language=lang,
             ),
@@ -683,6 +695,7 @@ def audit(
         chain=chain,
         discretion=discretion,
         suitability=suitability,
+        scores=scores,
         coverage=_coverage(cat, findings, questions, lang),
         provenance=provenance,
         roles=roles,

@@ -13,13 +13,22 @@
 * **EE522** — no random arm (or no outcome): suitability cannot be shown; the evidence holds
   the random sample that would be needed.
 * **EE523** — on the random arm, an input feature shows no association with the outcome.
+* **EE531** — at equal score band, a group's outcome rate differs from the reference's
+  (Mantel–Haenszel, adjusted): the score is miscalibrated for that group.
+* **EE532** — a group's score distribution differs materially from the reference's
+  (binned Kolmogorov–Smirnov distance of at least 0.1 with an adjusted test below alpha).
 """
 
 from __future__ import annotations
 
 import math
 
-from eerlijkheid.analyses import ChainEvidence, DiscretionEvidence, SuitabilityEvidence
+from eerlijkheid.analyses import (
+    ChainEvidence,
+    DiscretionEvidence,
+    ScoreEvidence,
+    SuitabilityEvidence,
+)
 from eerlijkheid.config import AuditConfig
 from eerlijkheid.findings._model import Finding, SeverityLevel, Subject, severity_of_ratio
 from eerlijkheid.findings._rules import Msg, Num, Pct, _finding, _labels, disparity_evidence
@@ -201,9 +210,7 @@ def _suitability(
     if evidence.status in ("no-random-arm", "no-outcome"):
         # The random sample needed to compare the profile as a whole with random checks;
         # per-group sizes (to compare groups too) stay in the evidence object.
-        needed = next(
-            (s.required for s in evidence.sample_sizes if not s.attributes), float("nan")
-        )
+        needed = next((s.required for s in evidence.sample_sizes if not s.attributes), float("nan"))
         out.append(
             _finding(
                 "EE522",
@@ -252,6 +259,86 @@ def _suitability(
     return out
 
 
+#: Binned KS distance from which a score-distribution difference is reported (EE532).
+KS_MATERIAL = 0.1
+
+
+def _scores(evidence: ScoreEvidence, config: AuditConfig, language: str) -> list[Finding]:
+    out: list[Finding] = []
+    for c in evidence.calibration_comparison:
+        if not c.flagged:
+            continue
+        ratio = c.common_odds_ratio
+        out.append(
+            _finding(
+                "EE531",
+                severity=_severity(ratio, config),
+                certainty="established",
+                subject=Subject(
+                    metric="calibration",
+                    attributes=(c.attribute,),
+                    group=(c.group,),
+                    reference=(c.reference,),
+                    column=evidence.score,
+                ),
+                evidence={
+                    "mh_odds_ratio": ratio,
+                    "mh_odds_ratio_low": c.confidence_interval.low,
+                    "mh_odds_ratio_high": c.confidence_interval.high,
+                    "pvalue": c.pvalue,
+                    "pvalue_adjusted": c.pvalue_adjusted,
+                    "adjustment": c.adjustment,
+                    "direction": c.direction,
+                    "arm": evidence.arm,
+                },
+                language=language,
+                group=c.group,
+                attributes=c.attribute,
+                reference=c.reference,
+                score=evidence.score,
+                direction=Msg(f"calibration-{c.direction}"),
+                odds_ratio=Num(ratio),
+                low=Num(c.confidence_interval.low),
+                high=Num(c.confidence_interval.high),
+            )
+        )
+    for d in evidence.distribution:
+        if d.ks_distance < KS_MATERIAL or not d.pvalue_adjusted < config.alpha:
+            continue
+        out.append(
+            _finding(
+                "EE532",
+                severity=None,
+                certainty="established",
+                subject=Subject(
+                    metric="score_distribution",
+                    attributes=(d.attribute,),
+                    group=(d.group,),
+                    reference=(d.reference,),
+                    column=evidence.score,
+                ),
+                evidence={
+                    "group_n": d.group_n,
+                    "reference_n": d.reference_n,
+                    "ks_distance": d.ks_distance,
+                    "statistic": d.test.statistic,
+                    "pvalue": d.test.pvalue,
+                    "pvalue_adjusted": d.pvalue_adjusted,
+                    "test": d.test.method,
+                    "standardized_mean_difference": d.standardized_mean_difference,
+                },
+                language=language,
+                group=d.group,
+                attributes=d.attribute,
+                reference=d.reference,
+                score=evidence.score,
+                ks=Num(d.ks_distance),
+                smd=Num(d.standardized_mean_difference),
+            )
+        )
+    return out
+
+
 def derive_process_findings(
     *,
     chain: ChainEvidence | None,
@@ -259,12 +346,13 @@ def derive_process_findings(
     suitability: SuitabilityEvidence | None,
     config: AuditConfig,
     language: str,
+    scores: ScoreEvidence | None = None,
 ) -> tuple[Finding, ...]:
     """Apply the process rules (EE5xx) to the evidence.
 
     Parameters
     ----------
-    chain, discretion, suitability : evidence or None
+    chain, discretion, suitability, scores : evidence or None
         Evidence of the process analyses (``None`` when not run).
     config : AuditConfig
         Thresholds and alpha.
@@ -283,4 +371,6 @@ def derive_process_findings(
         out += _discretion(discretion, config, language)
     if suitability is not None:
         out += _suitability(suitability, config, language)
+    if scores is not None:
+        out += _scores(scores, config, language)
     return tuple(out)
