@@ -19,11 +19,16 @@ from eerlijkheid.findings._model import (
     severity_of_ratio,
 )
 from eerlijkheid.findings._rules import derive_findings, disparity_evidence
-from eerlijkheid.findings._rules_process import derive_process_findings
+from eerlijkheid.findings._rules_process import (
+    MAX_EFFECTIVENESS_LOSS,
+    derive_process_findings,
+    necessity_findings,
+)
 
 __all__ = [
     "CERTAINTIES",
     "CODES",
+    "MAX_EFFECTIVENESS_LOSS",
     "SEVERITIES",
     "SEVERITY_ORDER",
     "Certainty",
@@ -37,5 +42,6 @@ __all__ = [
     "derive_process_findings",
     "disparity_evidence",
     "get_code",
+    "necessity_findings",
     "severity_of_ratio",
 ]

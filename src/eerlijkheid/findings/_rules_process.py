@@ -29,11 +29,21 @@ from eerlijkheid.analyses import (
     ScoreEvidence,
     SuitabilityEvidence,
 )
+from eerlijkheid.analyses.necessity import AblationEvidence, AdjustedSelectionEvidence
 from eerlijkheid.config import AuditConfig
 from eerlijkheid.findings._model import Finding, SeverityLevel, Subject, severity_of_ratio
 from eerlijkheid.findings._rules import Msg, Num, Pct, _finding, _labels, disparity_evidence
+from eerlijkheid.i18n import get_language
 
-__all__ = ["derive_process_findings"]
+__all__ = ["MAX_EFFECTIVENESS_LOSS", "derive_process_findings", "necessity_findings"]
+
+#: Largest relative loss of hit rate at which a less discriminatory alternative still
+#: counts as "marginally less effective" (EE541).  A screening choice of this library, not
+#: a legal line: the CRM only says an alternative with fewer proxies counts even if
+#: marginally less effective.
+MAX_EFFECTIVENESS_LOSS = 0.10
+#: Share of the log-ratio an alternative must remove to count as reducing the disparity.
+MIN_REDUCTION = 0.25
 
 
 def _severity(ratio: float, config: AuditConfig) -> SeverityLevel:
@@ -374,3 +384,104 @@ def derive_process_findings(
     if scores is not None:
         out += _scores(scores, config, language)
     return tuple(out)
+
+
+def necessity_findings(
+    *,
+    ablation: AblationEvidence | None = None,
+    adjusted: AdjustedSelectionEvidence | None = None,
+    config: AuditConfig | None = None,
+    language: str | None = None,
+) -> tuple[Finding, ...]:
+    """Turn necessity evidence (row-level, computed by the user) into findings.
+
+    * **EE541** — a feature-ablation variant removes at least ``MIN_REDUCTION`` of a
+      material disparity's log-ratio while losing at most ``MAX_EFFECTIVENESS_LOSS`` of
+      the full model's hit rate: an alternative with fewer proxies, which the CRM counts
+      even if marginally less effective.  Certainty ``indicative`` (cross-validated
+      estimates, no formal test).
+    * **EE542** — adjusted selection uses the protected attribute at decision time; its
+      rows are a yardstick for what parity costs, not a lawful remedy.
+
+    Parameters
+    ----------
+    ablation : AblationEvidence, optional
+        From :func:`eerlijkheid.analyses.necessity.feature_ablation`.
+    adjusted : AdjustedSelectionEvidence, optional
+        From :func:`eerlijkheid.analyses.necessity.adjusted_selection`.
+    config : AuditConfig, optional
+        Thresholds (default settings when omitted).
+    language : {'nl', 'en'}, optional
+        Default: the library language.
+
+    Returns
+    -------
+    tuple of Finding
+        Most severe first.
+    """
+    settings = AuditConfig() if config is None else config
+    lang = get_language() if language is None else language
+    low = math.log(settings.thresholds.low)
+    out: list[Finding] = []
+    if ablation is not None and ablation.rows:
+        full = ablation.rows[0]
+        by_group = {d.group: d for d in full.disparities}
+        for variant in ablation.rows[1:]:
+            loss = -variant.delta_hit_rate / full.hit_rate if full.hit_rate > 0 else math.inf
+            for d in variant.disparities:
+                before = by_group.get(d.group)
+                if before is None or not (before.ratio > 0 and d.ratio > 0):
+                    continue
+                size_before, size_after = abs(math.log(before.ratio)), abs(math.log(d.ratio))
+                if size_before < low or size_after > (1 - MIN_REDUCTION) * size_before:
+                    continue
+                if loss > MAX_EFFECTIVENESS_LOSS:
+                    continue
+                out.append(
+                    _finding(
+                        "EE541",
+                        severity=None,
+                        certainty="indicative",
+                        subject=Subject(
+                            metric="selection_rate",
+                            attributes=(ablation.attribute,),
+                            group=d.group,
+                            reference=d.reference,
+                            column=", ".join(variant.dropped),
+                        ),
+                        evidence={
+                            "variant": variant.variant,
+                            "ratio_before": before.ratio,
+                            "ratio_after": d.ratio,
+                            "hit_rate_before": full.hit_rate,
+                            "hit_rate_after": variant.hit_rate,
+                            "auc_before": full.auc,
+                            "auc_after": variant.auc,
+                            "relative_hit_rate_loss": loss,
+                            "method": ablation.method,
+                        },
+                        language=lang,
+                        dropped=", ".join(variant.dropped),
+                        group=_labels(d.group),
+                        before=Num(before.ratio),
+                        after=Num(d.ratio),
+                        loss=Pct(max(loss, 0.0)),
+                    )
+                )
+    if adjusted is not None and any(r.uses_protected_attribute for r in adjusted.rows):
+        out.append(
+            _finding(
+                "EE542",
+                severity=None,
+                certainty="not-applicable",
+                subject=Subject(attributes=(adjusted.attribute,), group=(adjusted.protected,)),
+                evidence={
+                    "parity_reached": adjusted.parity_reached,
+                    "parity_swaps": adjusted.parity_swaps,
+                    "budget": adjusted.budget,
+                },
+                language=lang,
+                attribute=adjusted.attribute,
+            )
+        )
+    return tuple(sorted(out, key=Finding.sort_key))
