@@ -15,7 +15,9 @@ Browser
 -------
 ``test_chromium_renders_the_report`` renders the demo report in Debian's ``chromium``
 (headless), checks the rendered DOM and the console, and writes a screenshot to
-``tests/artifacts/report_html_demo_nl.png``.  Without chromium the test is skipped
+``tests/artifacts/report_html_demo_nl.png``; ``test_chromium_renders_the_chain_section``
+does the same for an audit with a process chain, with a screenshot of its charts
+section in ``tests/artifacts/report_html_chain_nl.png``.  Without chromium the test is skipped
 locally and fails on CI (the ``CI`` environment variable is set): CI must install it.
 """
 
@@ -46,6 +48,14 @@ SECTIONS = ["summary", "toets", "charts", "unanswered", "methods"]
 PARTS = ["deel-1", "deel-2", "onderzoek", "deel-3", "deel-4"]
 TINY = "piepklein"
 EVIL = "<script>alert(1)</script>"
+#: The demo data with a process chain: the model's flag, then the decision.
+CHAIN = {
+    "decision": "geselecteerd",
+    "groups": ["migratieachtergrond"],
+    "stages": ["geselecteerd_model"],
+    "random_sample": "aselect",
+    "reference": {"migratieachtergrond": "geen"},
+}
 DEMO = {
     "decision": "geselecteerd",
     "groups": ["migratieachtergrond", "geslacht", "leeftijdsklasse"],
@@ -101,6 +111,39 @@ def small() -> AuditResult:
 @pytest.fixture(scope="module")
 def small_nl(small) -> str:
     return render_html(small)
+
+
+@pytest.fixture(scope="module")
+def chain(demo_frame) -> AuditResult:
+    return _pinned(eerlijkheid.audit(demo_frame, language="nl", **CHAIN))
+
+
+@pytest.fixture(scope="module")
+def chain_nl(chain) -> str:
+    return render_html(chain)
+
+
+def _staged_frame(*, skips: bool = False) -> pd.DataFrame:
+    """The small groups with a first step ``stap``; with ``skips``, some cases skip it."""
+    rows = []
+    for label, n, flagged, selected in (
+        ("A", 400, 100, 40),
+        ("B", 300, 120, 60),
+        (TINY, 7, 5, 3),
+        (EVIL, 80, 30, 12),
+    ):
+        for i in range(n):
+            passed = i < flagged
+            chosen = i < selected or (skips and not passed and i % 25 == 0)
+            rows.append({"groep": label, "stap": passed, "geselecteerd": chosen})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def staged() -> AuditResult:
+    return eerlijkheid.audit(
+        _staged_frame(), decision="geselecteerd", groups=["groep"], stages=["stap"], language="nl"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -383,6 +426,173 @@ def test_english_report_has_english_text(demo_en):
 
 
 # ---------------------------------------------------------------------------------------
+# Per process step
+# ---------------------------------------------------------------------------------------
+
+
+def _words(node: Node) -> str:
+    return " ".join(node.text().split())
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%".replace(".", ",")
+
+
+def test_chain_section_has_a_chart_per_attribute(chain, chain_nl):
+    tree = Tree(chain_nl)
+    assert [n.attrs["id"] for n in tree.all("section", "major")] == SECTIONS
+    section = tree.by_id("chain")
+    assert section.parent is tree.by_id("charts")
+    assert tree.by_id("chain-heading").text() == "Per processtap"
+    assert [a for a in tree.all("a") if a.attrs["href"] == "#chain"]
+    blocks = [n for n in section.iter() if n.tag == "div" and "chain-block" in n.classes]
+    assert [b.attrs["id"] for b in blocks] == ["chain-chart-1"]
+    block = blocks[0]
+    svg = next(n for n in block.iter() if n.tag == "svg")
+    assert svg.attrs["role"] == "img"
+    labelled = svg.attrs["aria-labelledby"].split()
+    assert [tree.by_id(i).tag for i in labelled] == ["title", "desc"]
+    assert "migratieachtergrond" in tree.by_id(labelled[0]).text()
+    desc = tree.by_id(labelled[1]).text()
+    assert "referentiegroep geen" in desc and "bij 'geselecteerd'" in desc
+
+    # one panel per step, each with the conditional rate of every group (funnel)
+    data = chain.to_dict(suppress=True)
+    steps = data["chain"]["steps"]
+    panels = [n for n in svg.iter() if n.tag == "g" and "panel" in n.classes]
+    assert [p.attrs["data-step"] for p in panels] == [s["name"] for s in steps]
+    assert [s["name"] for s in steps] == ["geselecteerd_model", "geselecteerd"]
+    for panel, step in zip(panels, steps):
+        assert step["name"] in panel.attrs["aria-label"]
+        rows = [n for n in panel.iter() if n.tag == "g" and "row" in n.classes]
+        assert len(rows) == 4 and all(r.attrs["aria-label"] for r in rows)
+        reference_row = next(r for r in rows if "row-reference" in r.classes)
+        assert reference_row.attrs["aria-label"].startswith("geen: ")
+        assert [n for n in panel.iter() if n.tag == "line" and "reference-line" in n.classes]
+        assert len([n for n in panel.iter() if n.tag == "circle"]) == 4
+        for record in step["conditional"]:
+            label = f"{record['group'][0]}: {_pct(record['group_value'])} (95%-interval"
+            assert any(r.attrs["aria-label"].startswith(label) for r in rows), label
+            reference = f"geen: {_pct(record['reference_value'])} (95%-interval"
+            assert any(r.attrs["aria-label"].startswith(reference) for r in rows), reference
+
+    # the same numbers as a table, one row group per step
+    table = next(n for n in block.iter() if n.tag == "table")
+    bodies = [n for n in table.children if isinstance(n, Node) and n.tag == "tbody"]
+    assert len(bodies) == 2
+    second = _words(bodies[1])
+    assert "geselecteerd (de beslissing)" in second
+    assert "referentie" in second and "1.201" in second and "247" in second
+
+    # one sentence per group, naming the step that adds the disparity
+    items = {
+        _words(li).split(" (tegen")[0]: li
+        for li in block.iter()
+        if li.tag == "li" and li.parent is not None and li.parent.tag == "ul"
+    }
+    assert set(items) == {"niet-westers", "westers", "onbekend"}
+    niet_westers = items["niet-westers"]
+    assert niet_westers.attrs["data-step"] == "geselecteerd"
+    assert "stap 'geselecteerd'," in _words(niet_westers)
+    assert "1,86×" in _words(niet_westers) and "vastgesteld" in _words(niet_westers)
+    attribution = next(a for a in data["chain"]["attributions"] if a["group"] == ["niet-westers"])
+    assert attribution["adding_step"] == "geselecteerd"
+
+    # the shape assumed, and why
+    text = _words(section)
+    assert "geanalyseerd als een trechter" in text
+    assert "geen enkel geval een stap passeerde zonder alle eerdere stappen" in text
+    assert "voorwaardelijke percentage" in text
+
+
+def test_chain_section_in_english(chain):
+    tree = Tree(render_html(chain, language="en"))
+    section = tree.by_id("chain")
+    assert tree.by_id("chain-heading").text() == "Per process step"
+    text = _words(section)
+    assert "were analysed as a funnel" in text
+    assert "because no case passed a step without passing every earlier step" in text
+    sentence = "niet-westers (against reference geen): the disparity arises at step 'geselecteerd',"
+    assert sentence in text
+    assert "Step 2 of 2: geselecteerd (the decision)" in text
+    for dutch in ("Stap ", "trechter", "onderdrukt", "referentie"):
+        assert dutch not in text, dutch
+
+
+def test_chain_report_is_deterministic(chain, chain_nl, demo_frame):
+    again = _pinned(eerlijkheid.audit(demo_frame, language="nl", **CHAIN))
+    assert render_html(again) == chain_nl
+
+
+def test_no_chain_section_without_stages(demo_nl, demo_en, small_nl):
+    for html in (demo_nl, demo_en, small_nl):
+        tree = Tree(html)
+        assert not [n for n in tree.root.iter() if n.attrs.get("id") == "chain"]
+        assert not [a for a in tree.all("a") if a.attrs["href"] == "#chain"]
+        text = tree.all("main")[0].text()
+        assert "Per processtap" not in text and "Per process step" not in text
+
+
+def test_tiny_group_is_suppressed_in_the_stage_chart(staged):
+    html = render_html(staged)
+    tree = Tree(html)
+    section = tree.by_id("chain")
+    exact = {
+        tuple(d.group): d
+        for step in staged.chain.steps
+        for d in step.conditional
+        if d.group == (TINY,)
+    }
+    assert exact  # the tiny group is compared at every step (5 of 7, then 3 of 5)
+    numbers = {"71,4%", "60,0%", "42,9%"}
+    text = _words(section)
+    for number in numbers:
+        assert number not in text, number
+
+    svg = next(n for n in section.iter() if n.tag == "svg")
+    panels = [n for n in svg.iter() if n.tag == "g" and "panel" in n.classes]
+    assert [p.attrs["data-step"] for p in panels] == ["stap", "geselecteerd"]
+    for panel in panels:
+        gap = next(
+            g
+            for g in panel.iter()
+            if g.tag == "g" and "row-suppressed" in g.classes and TINY in g.attrs["aria-label"]
+        )
+        assert [n for n in gap.iter() if n.tag == "rect" and "gap" in n.classes]
+        assert not [n for n in gap.iter() if n.tag == "circle"]
+        assert "onderdrukt (< 10)" in gap.text()
+    rows = [_closest(n, {"tr"}) for n in section.iter() if n.tag == "th" and n.text() == TINY]
+    assert len(rows) == 2
+    for row in rows:
+        assert _words(row) == f"{TINY} onderdrukt (< 10)"
+    tiny = next(li for li in section.iter() if li.tag == "li" and TINY in li.text())
+    assert "suppressed" in tiny.classes and "data-step" not in tiny.attrs
+    assert not re.search(r"\d", _words(tiny).replace("< 10", "").replace("10 gevallen", ""))
+    # the ordinary groups keep their numbers
+    assert "B (tegen referentie A)" in text and "1,60×" in text
+
+
+def test_chain_in_strata_shape(staged):
+    skipping = eerlijkheid.audit(
+        _staged_frame(skips=True),
+        decision="geselecteerd",
+        groups=["groep"],
+        stages=["stap"],
+        language="nl",
+    )
+    assert skipping.chain is not None and skipping.chain.shape == "strata"
+    section = Tree(render_html(skipping)).by_id("chain")
+    text = _words(section)
+    assert "chain-strata" in section.classes
+    assert "geanalyseerd als lagen" in text
+    assert "gevallen zijn die een latere stap passeerden" in text
+    assert "Percentage per processtap: groep" in text
+    assert "over alle gevallen" in text
+    crude = {d.group: d for d in skipping.chain.step("geselecteerd").crude}
+    assert _pct(crude[("B",)].group_value) in text
+
+
+# ---------------------------------------------------------------------------------------
 # User labels and small cells
 # ---------------------------------------------------------------------------------------
 
@@ -526,3 +736,45 @@ def test_chromium_renders_the_report(tmp_path, demo_nl):
     assert len(tree.all("line", "reference-line")) == 3
     assert tree.all("article", "finding")
     assert "Samenvatting" in tree.by_id("summary-heading").text()
+
+
+def test_chromium_renders_the_chain_section(tmp_path, chain_nl):
+    exe = _chromium()
+    page = tmp_path / "chain.html"
+    page.write_bytes(chain_nl.encode("utf-8"))
+    dom = _run_chromium(
+        exe,
+        tmp_path / "profile-dom",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        page.as_uri(),
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert not _console_messages(dom.stderr)
+    tree = Tree(dom.stdout)
+    section = tree.by_id("chain")
+    assert len([n for n in section.iter() if n.tag == "svg"]) == 1
+    assert len([n for n in section.iter() if n.tag == "g" and "panel" in n.classes]) == 2
+    lines = [n for n in section.iter() if n.tag == "line" and "reference-line" in n.classes]
+    assert len(lines) == 2
+
+    # A screenshot of the charts section: the same page without the sections before it.
+    start, end = chain_nl.index('<section id="summary"'), chain_nl.index('<section id="charts"')
+    charts = tmp_path / "charts.html"
+    charts.write_bytes((chain_nl[:start] + chain_nl[end:]).encode("utf-8"))
+    shot = tmp_path / "chain.png"
+    result = _run_chromium(
+        exe,
+        tmp_path / "profile-shot",
+        f"--screenshot={shot}",
+        "--window-size=1280,2400",
+        "--enable-logging=stderr",
+        "--v=0",
+        charts.as_uri(),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not _console_messages(result.stderr)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(shot, ARTIFACTS / "report_html_chain_nl.png")

@@ -18,14 +18,18 @@ The page has five sections, each with a stable ``id``:
 ``charts``
     Per group attribute, the selection rate per group with its interval (SVG
     dot-and-whisker chart with a reference marker, and the same data as a table).
+    With a process chain (``stages``), a sub-section ``chain`` adds per attribute one
+    panel per step (the conditional rate in a funnel, the crude rate in the strata
+    shape), a table, and per group the step that adds the disparity.
 ``unanswered``
     The research-plan questions the data could not answer, and what data would.
 ``methods``
     Definitions, severity and certainty, intervals and tests, the suppression rule.
 
 Charts are built by the functions in :data:`_CHART_BUILDERS`; each returns
-:class:`_Chart` objects, which the template draws whatever their source.  Per-stage charts
-are a new builder that sets :attr:`_Chart.stage`.
+:class:`_Chart` objects, which the template draws whatever their source.  The per-step
+charts of the process chain are built by :func:`_chain_charts`: each panel is a
+:class:`_Chart` with :attr:`_Chart.stage` set, drawn by the same template macro.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from eerlijkheid.config import SeverityThresholds
 from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER
 from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.stats import proportion_interval
 from eerlijkheid.toets import Catalogue, load_catalogue
 
 if TYPE_CHECKING:
@@ -307,43 +312,49 @@ def _sides(record: Record, data: Record, fmt: _Format, suppressed: bool) -> tupl
         if suppressed:
             out.append(_Side(label=title, count=fmt.suppressed, rate="", suppressed=True))
             continue
-        count = fmt.t(
-            "html-ev-count-of",
-            count=fmt.count(ev[f"{prefix}_numerator"]),
-            total=fmt.count(ev[f"{prefix}_denominator"]),
-        )
-        out.append(
-            _Side(label=title, count=count, rate=fmt.pct(ev[f"{prefix}_value"]), suppressed=False)
-        )
+        x, n = ev[f"{prefix}_numerator"], ev[f"{prefix}_denominator"]
+        count = fmt.t("html-ev-count-of", count=fmt.count(x), total=fmt.count(n))
+        # Process-chain findings (EE501) carry the counts without the rate.
+        value = ev.get(f"{prefix}_value", x / n if x is not None and n else None)
+        out.append(_Side(label=title, count=count, rate=fmt.pct(value), suppressed=False))
     return tuple(out)
 
 
-def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, power: float) -> list[_Stat]:
-    """Ratio, difference, p-values; power for EE401; Mantel–Haenszel for EE301/EE302."""
+def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, config: Record) -> list[_Stat]:
+    """Ratio, difference, p-values; power for EE401; Mantel–Haenszel for EE301/EE302.
+
+    Only the statistics the evidence holds are listed (a process-chain finding has a
+    step's ratio and adjusted p-value, but no difference).
+    """
     level = fmt.level(ev.get("confidence_level"))
-    adjustment = _adjustment(ev.get("adjustment"), fmt)
-    wanted: list[tuple[str, Callable[[], str]]] = [
+    adjustment = _adjustment(ev.get("adjustment", config["adjust"]), fmt)
+    listed: list[tuple[str, str, Callable[[], str]]] = [
         (
+            "ratio",
             fmt.t("html-ev-ratio", level=level),
             lambda: fmt.with_interval(
-                fmt.ratio(ev["ratio"]), ev["ratio_low"], ev["ratio_high"], fmt.plain
+                fmt.ratio(ev["ratio"]), ev.get("ratio_low"), ev.get("ratio_high"), fmt.plain
             ),
         ),
         (
+            "difference",
             fmt.t("html-ev-difference", level=level),
             lambda: fmt.with_interval(
                 fmt.points(ev["difference"]),
-                ev["difference_low"],
-                ev["difference_high"],
+                ev.get("difference_low"),
+                ev.get("difference_high"),
                 lambda v: fmt.number(100 * v, 1),
             ),
         ),
-        (fmt.t("html-ev-pvalue"), lambda: fmt.pvalue(ev["pvalue"])),
+        ("pvalue", fmt.t("html-ev-pvalue"), lambda: fmt.pvalue(ev["pvalue"])),
         (
+            "pvalue_adjusted",
             fmt.t("html-ev-pvalue-adjusted", adjustment=adjustment),
             lambda: fmt.pvalue(ev["pvalue_adjusted"]),
         ),
     ]
+    wanted = [(label, value) for key, label, value in listed if key in ev]
+    power = config["power"]
     if "power" in ev:  # EE401: sufficiency
         detectable = fmt.ratio(ev.get("detectable_ratio"))
         wanted += [
@@ -370,6 +381,8 @@ def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, power: float) 
         _Stat(label, fmt.suppressed, True) if suppressed else _Stat(label, value())
         for label, value in wanted
     ]
+    if "step" in ev:  # EE501: the step that adds the disparity
+        stats.insert(0, _Stat(fmt.t("html-ev-step"), str(ev["step"])))
     if "stratum" in ev:
         stats.insert(0, _Stat(fmt.t("html-ev-stratum"), str(ev["stratum"])))
         if ev.get("mh_strata_used") is not None:
@@ -416,7 +429,7 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
     rate_label = ""
     if "group_numerator" in ev:
         sides = _sides(record, data, fmt, suppressed)
-        stats = _comparison_stats(ev, fmt, suppressed, data["config"]["power"])
+        stats = _comparison_stats(ev, fmt, suppressed, data["config"])
         if metric is None or metric == "selection_share_vs_random_sample":
             rate_label = fmt.t("html-ev-share")
         else:
@@ -678,6 +691,158 @@ def _reference_labels(data: Record) -> dict[tuple[str, ...], tuple[tuple[str, ..
     return out
 
 
+@dataclass(frozen=True)
+class _Point:
+    """One group in a dot-and-whisker chart, taken from one publishable record.
+
+    ``value`` ``None`` draws a gap labelled ``gap`` (suppressed, or not defined);
+    ``low``/``high`` ``None`` draws the dot without an interval.
+    """
+
+    label: str
+    is_reference: bool
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    gap: str = ""
+    gap_aria: str = ""
+
+
+def _dot_chart(
+    points: Sequence[_Point],
+    fmt: _Format,
+    *,
+    chart_id: str,
+    title: str,
+    attribute: str,
+    metric: str,
+    stage: str | None,
+    reference: Sequence[str],
+    level: str,
+) -> _Chart:
+    """Lay out one dot-and-whisker chart: an axis rounded above the largest bound."""
+    shown = [p for p in points if p.value is not None]
+    highs = [p.high for p in shown if p.high is not None] + [
+        p.value for p in shown if p.value is not None
+    ]
+    top, divisions = _axis(max(highs, default=0.0))
+    span = _PLOT_RIGHT - _PLOT_LEFT
+
+    def x_of(value: float) -> float:
+        return _PLOT_LEFT + span * min(max(value / top, 0.0), 1.0)
+
+    rows = []
+    reference_value: float | None = None
+    for i, p in enumerate(points):
+        y = _TOP + _ROW_HEIGHT * i + _ROW_HEIGHT / 2
+        base = _ChartRow(
+            label=p.label,
+            short_label=_shorten(p.label),
+            is_reference=p.is_reference,
+            suppressed=True,
+            aria=p.gap_aria,
+            cases=p.gap,
+            selected="",
+            value="",
+            interval="",
+            y=_coordinate(y),
+            y_text=_coordinate(y + 4.5),
+            gap_y=_coordinate(y - 10),
+        )
+        if p.value is None:
+            rows.append(base)
+            continue
+        if p.is_reference:
+            reference_value = p.value
+        if p.low is None or p.high is None:
+            low = high = p.value
+            aria = fmt.t("html-chart-row-no-interval", group=p.label, value=fmt.pct(p.value))
+            interval = fmt.undefined
+        else:
+            low, high = p.low, p.high
+            aria = fmt.t(
+                "html-chart-row",
+                group=p.label,
+                value=fmt.pct(p.value),
+                level=level,
+                low=fmt.pct(low),
+                high=fmt.pct(high),
+            )
+            interval = fmt.t("html-range", low=fmt.pct(low), high=fmt.pct(high))
+        rows.append(
+            replace(
+                base,
+                suppressed=False,
+                gap_y="",
+                aria=aria,
+                cases=fmt.count(p.denominator),
+                selected=fmt.count(p.numerator),
+                value=fmt.pct(p.value),
+                interval=interval,
+                x=_coordinate(x_of(p.value)),
+                x_low=_coordinate(x_of(low)),
+                x_high=_coordinate(x_of(high)),
+                cap_top=_coordinate(y - 6),
+                cap_bottom=_coordinate(y + 6),
+            )
+        )
+    grid_bottom = _TOP + _ROW_HEIGHT * len(points)
+    digits = _tick_digits(100 * top / divisions)
+    ticks = tuple(
+        _Tick(
+            x=_coordinate(x_of(top * k / divisions)),
+            label=fmt.number(100 * top * k / divisions, digits) + "%",
+        )
+        for k in range(divisions + 1)
+    )
+    reference_label = _labels(reference)
+    if reference_value is not None:
+        desc = fmt.t(
+            "html-chart-desc",
+            level=level,
+            reference=reference_label,
+            value=fmt.pct(reference_value),
+        )
+    else:
+        desc = fmt.t("html-chart-desc-no-reference", level=level)
+    return _Chart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        attribute=attribute,
+        metric=metric,
+        stage=stage,
+        rows=tuple(rows),
+        ticks=ticks,
+        width=_CHART_WIDTH,
+        height=grid_bottom + _BOTTOM,
+        plot_left=_PLOT_LEFT,
+        plot_right=_PLOT_RIGHT,
+        label_right=_LABEL_RIGHT,
+        value_left=_VALUE_LEFT,
+        axis_y=_coordinate(_TOP - 8),
+        reference_x="" if reference_value is None else _coordinate(x_of(reference_value)),
+        reference_label_x=""
+        if reference_value is None
+        else _coordinate(min(max(x_of(reference_value), _PLOT_LEFT + 40), _PLOT_RIGHT)),
+        reference_label=fmt.t("html-chart-reference-marker", reference=reference_label),
+        gap_label_x=_coordinate((_PLOT_LEFT + _PLOT_RIGHT) / 2),
+        grid_top=_coordinate(_TOP - 4),
+        grid_bottom=_coordinate(grid_bottom),
+    )
+
+
+def _suppressed_point(label: str, is_reference: bool, fmt: _Format) -> _Point:
+    return _Point(
+        label=label,
+        is_reference=is_reference,
+        gap=fmt.suppressed,
+        gap_aria=fmt.t("html-chart-row-suppressed", group=label, threshold=fmt.threshold),
+    )
+
+
 def _selection_rate_charts(data: Record, fmt: _Format) -> list[_Chart]:
     """One chart per single group attribute: selection rate per group with interval."""
     references = _reference_labels(data)
@@ -693,123 +858,359 @@ def _selection_rate_charts(data: Record, fmt: _Format) -> list[_Chart]:
         if not records:
             continue
         reference = references.get((attribute,), ((), ""))[0]
-        shown = [r for r in records if not r["suppressed"] and r["value"] is not None]
-        highs = [
-            r["confidence_interval"]["high"]
-            for r in shown
-            if r["confidence_interval"]["high"] is not None
-        ] + [r["value"] for r in shown]
-        top, divisions = _axis(max(highs, default=0.0))
-        span = _PLOT_RIGHT - _PLOT_LEFT
-
-        def x_of(value: float, top: float = top, span: int = span) -> float:
-            return _PLOT_LEFT + span * min(max(value / top, 0.0), 1.0)
-
-        level = fmt.level(records[0].get("confidence_level"))
-        rows = []
-        reference_value: float | None = None
-        for i, r in enumerate(records):
+        points = []
+        for r in records:
             label = _labels(r["group"])
-            y = _TOP + _ROW_HEIGHT * i + _ROW_HEIGHT / 2
             is_reference = tuple(r["group"]) == reference
-            base = _ChartRow(
-                label=label,
-                short_label=_shorten(label),
-                is_reference=is_reference,
-                suppressed=True,
-                aria=fmt.t("html-chart-row-suppressed", group=label, threshold=fmt.threshold),
-                cases=fmt.suppressed,
-                selected="",
-                value="",
-                interval="",
-                y=_coordinate(y),
-                y_text=_coordinate(y + 4.5),
-                gap_y=_coordinate(y - 10),
-            )
             if r["suppressed"] or r["value"] is None:
-                rows.append(base)
+                points.append(_suppressed_point(label, is_reference, fmt))
                 continue
             ci = r["confidence_interval"]
-            low = ci["low"] if ci["low"] is not None else r["value"]
-            high = ci["high"] if ci["high"] is not None else r["value"]
-            if is_reference:
-                reference_value = r["value"]
-            rows.append(
-                replace(
-                    base,
-                    suppressed=False,
-                    gap_y="",
-                    aria=fmt.t(
-                        "html-chart-row",
-                        group=label,
-                        value=fmt.pct(r["value"]),
-                        level=level,
-                        low=fmt.pct(low),
-                        high=fmt.pct(high),
-                    ),
-                    cases=fmt.count(r["denominator"]),
-                    selected=fmt.count(r["numerator"]),
-                    value=fmt.pct(r["value"]),
-                    interval=fmt.t("html-range", low=fmt.pct(low), high=fmt.pct(high)),
-                    x=_coordinate(x_of(r["value"])),
-                    x_low=_coordinate(x_of(low)),
-                    x_high=_coordinate(x_of(high)),
-                    cap_top=_coordinate(y - 6),
-                    cap_bottom=_coordinate(y + 6),
+            points.append(
+                _Point(
+                    label=label,
+                    is_reference=is_reference,
+                    value=r["value"],
+                    low=ci["low"] if ci["low"] is not None else r["value"],
+                    high=ci["high"] if ci["high"] is not None else r["value"],
+                    numerator=r["numerator"],
+                    denominator=r["denominator"],
                 )
             )
-        grid_bottom = _TOP + _ROW_HEIGHT * len(records)
-        digits = _tick_digits(100 * top / divisions)
-        ticks = tuple(
-            _Tick(
-                x=_coordinate(x_of(top * k / divisions)),
-                label=fmt.number(100 * top * k / divisions, digits) + "%",
-            )
-            for k in range(divisions + 1)
-        )
-        reference_label = _labels(reference)
-        if reference_value is not None:
-            desc = fmt.t(
-                "html-chart-desc",
-                level=level,
-                reference=reference_label,
-                value=fmt.pct(reference_value),
-            )
-        else:
-            desc = fmt.t("html-chart-desc-no-reference", level=level)
         charts.append(
-            _Chart(
-                id=f"chart-{index}",
+            _dot_chart(
+                points,
+                fmt,
+                chart_id=f"chart-{index}",
                 title=fmt.t("html-chart-title", metric=metric_title, attribute=attribute),
-                desc=desc,
                 attribute=attribute,
                 metric=metric,
                 stage=None,
-                rows=tuple(rows),
-                ticks=ticks,
-                width=_CHART_WIDTH,
-                height=grid_bottom + _BOTTOM,
-                plot_left=_PLOT_LEFT,
-                plot_right=_PLOT_RIGHT,
-                label_right=_LABEL_RIGHT,
-                value_left=_VALUE_LEFT,
-                axis_y=_coordinate(_TOP - 8),
-                reference_x="" if reference_value is None else _coordinate(x_of(reference_value)),
-                reference_label_x=""
-                if reference_value is None
-                else _coordinate(min(max(x_of(reference_value), _PLOT_LEFT + 40), _PLOT_RIGHT)),
-                reference_label=fmt.t("html-chart-reference-marker", reference=reference_label),
-                gap_label_x=_coordinate((_PLOT_LEFT + _PLOT_RIGHT) / 2),
-                grid_top=_coordinate(_TOP - 4),
-                grid_bottom=_coordinate(grid_bottom),
+                reference=reference,
+                level=fmt.level(records[0].get("confidence_level")),
             )
         )
     return charts
 
 
-#: The chart builders, in the order their charts appear.  A per-stage builder (a later
-#: issue) returns :class:`_Chart` objects with ``stage`` set; the template needs no change.
+#: The chart builders of the decision under audit, in the order their charts appear.
+#: The process chain has its own builder, :func:`_chain_charts`, whose panels are
+#: :class:`_Chart` objects with ``stage`` set.
 _CHART_BUILDERS: tuple[Callable[[Record, _Format], list[_Chart]], ...] = (_selection_rate_charts,)
+
+
+# ---------------------------------------------------------------------------------------
+# Per process step (the process chain)
+# ---------------------------------------------------------------------------------------
+
+_PANEL_TITLE = 24  # room for a step's title above its panel
+_PANEL_GAP = 18  # space between two panels (with a separator line)
+_CHAIN_SHAPES = ("funnel", "strata")
+_CHAIN_REASONS = ("requested", "no-case-skips-a-step", "cases-skip-a-step")
+_CHAIN_BASES = ("conditional", "crude", "stratified")
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """One step of a chain chart: its title and a chart of the groups' rates there."""
+
+    title: str
+    chart: _Chart
+    y: str  # offset of the panel's plot in the chart
+    title_y: str
+    separator_y: str  # "" for the first panel
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """Per group: who is compared with whom (``lead``), and the step that adds (``text``)."""
+
+    lead: str
+    text: str
+    step: str | None  # the step named, if any
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class _ChainChart:
+    """Per group attribute: one panel per process step, a table, one sentence per group."""
+
+    id: str
+    title: str
+    desc: str
+    attribute: str
+    panels: tuple[_Panel, ...]
+    width: int
+    height: int
+    sentences: tuple[_Sentence, ...]
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """The section on the process chain: what was assumed, and a chart per attribute."""
+
+    shape: str
+    intro: tuple[str, ...]
+    charts: tuple[_ChainChart, ...]
+
+
+def _rate_interval(
+    numerator: float | None, denominator: float | None, weighted: bool, data: Record
+) -> tuple[float | None, float | None]:
+    """Interval of a step's rate from the record's counts, as the audit computes rates.
+
+    Weighted records give no interval: the effective counts are not in the record.
+    """
+    if weighted or numerator is None or denominator is None or denominator <= 0:
+        return None, None
+    config = data["config"]
+    low, high = proportion_interval(
+        numerator,
+        denominator,
+        confidence_level=config["confidence_level"],
+        method=config["interval_method"],
+    )
+    return float(low), float(high)
+
+
+def _chain_step_points(
+    records: Sequence[Record], order: Sequence[tuple[str, ...]], data: Record, fmt: _Format
+) -> tuple[tuple[str, ...], list[_Point]]:
+    """Return the reference and every group at one step, in the decision chart's order."""
+    reference = tuple(records[0]["reference"])
+    by_group = {tuple(r["group"]): r for r in records}
+    groups = [g for g in order if g == reference or g in by_group]
+    groups += [g for g in [reference, *by_group] if g not in groups]
+    known = next(
+        (r for r in records if not r["suppressed"] and r["reference_value"] is not None), None
+    )
+    points = []
+    for group in groups:
+        label = _labels(group)
+        if group == reference:
+            if known is None:
+                points.append(_suppressed_point(label, True, fmt))
+                continue
+            x, n, value = (
+                known["reference_numerator"],
+                known["reference_denominator"],
+                known["reference_value"],
+            )
+        else:
+            r = by_group[group]
+            if r["suppressed"]:
+                points.append(_suppressed_point(label, False, fmt))
+                continue
+            x, n, value = r["group_numerator"], r["group_denominator"], r["group_value"]
+        if value is None:
+            points.append(
+                _Point(
+                    label=label,
+                    is_reference=group == reference,
+                    gap=fmt.undefined,
+                    gap_aria=fmt.t("html-chart-row-undefined", group=label),
+                )
+            )
+            continue
+        low, high = _rate_interval(x, n, bool(records[0].get("weighted")), data)
+        points.append(
+            _Point(
+                label=label,
+                is_reference=group == reference,
+                value=value,
+                low=low,
+                high=high,
+                numerator=x,
+                denominator=n,
+            )
+        )
+    return reference, points
+
+
+def _group_records(step: Record, attribute: str) -> list[Record]:
+    """Return the group-versus-reference records of one step for one attribute.
+
+    Conditional and cumulative (funnel) or crude (strata shape): the counts behind the
+    step's ratio in the sentences.  A within-stratum cell is not among them: like
+    ``to_dict``, the pooled Mantel–Haenszel ratio is published when the step's own
+    counts are not small.
+    """
+    return [
+        r
+        for key in ("conditional", "cumulative", "crude")
+        for r in step.get(key) or ()
+        if r["attributes"] == [attribute]
+    ]
+
+
+def _chain_sentence(
+    attribution: Record, suppressed: bool, data: Record, fmt: _Format, level: str
+) -> _Sentence:
+    """One sentence: the step that adds the group's disparity, with its ratio and certainty."""
+    lead = fmt.t(
+        "html-chain-lead",
+        group=_labels(attribution["group"]),
+        reference=_labels(attribution["reference"]),
+    )
+    if suppressed:
+        text = fmt.t("html-chain-group-suppressed", threshold=fmt.threshold)
+        return _Sentence(lead=lead, text=text, step=None, suppressed=True)
+    adding = next(
+        (r for r in attribution["ratios_by_step"] if r["step"] == attribution["adding_step"]),
+        None,
+    )
+    if adding is None:
+        text = fmt.t("html-chain-no-step", low=fmt.plain(data["config"]["thresholds"]["low"]))
+        return _Sentence(lead=lead, text=text, step=None, suppressed=False)
+    basis = adding["basis"]
+    certainty = "html-chain-established" if adding["established"] else "html-chain-not-established"
+    if adding["low"] is None or adding["high"] is None:
+        interval = fmt.undefined
+    else:
+        interval = fmt.t("html-range", low=fmt.plain(adding["low"]), high=fmt.plain(adding["high"]))
+    text = fmt.t(
+        "html-chain-adds",
+        step=adding["step"],
+        ratio=fmt.ratio(adding["ratio"]),
+        basis=fmt.t(f"html-chain-basis-{basis}") if basis in _CHAIN_BASES else str(basis),
+        level=level,
+        interval=interval,
+        certainty=fmt.t(certainty, pvalue=fmt.pvalue(adding["pvalue_adjusted"])),
+    )
+    reducing = attribution.get("reducing_steps") or []
+    if reducing:
+        steps = ", ".join(f"'{s}'" for s in reducing)
+        text += " " + fmt.t("html-chain-reducing", steps=steps)
+    return _Sentence(lead=lead, text=text, step=str(adding["step"]), suppressed=False)
+
+
+def _chain_panels(
+    data: Record, fmt: _Format, attribute: str, index: int, kind: str, order: Sequence[Any]
+) -> tuple[list[_Panel], list[tuple[str, float | None]], tuple[str, ...], int]:
+    """One panel per step for one attribute; the reference's rate per step; the height."""
+    steps = data["chain"]["steps"]
+    decision = data["roles"]["decision"]
+    panels: list[_Panel] = []
+    reference_values: list[tuple[str, float | None]] = []
+    reference: tuple[str, ...] = ()
+    offset = 0
+    for k, step in enumerate(steps, start=1):
+        records = [r for r in step[kind] if r["attributes"] == [attribute]]
+        if not records:
+            continue
+        reference, points = _chain_step_points(records, order, data, fmt)
+        key = "html-chain-panel-decision" if step["name"] == decision else "html-chain-panel"
+        title = fmt.t(key, index=k, count=len(steps), step=step["name"])
+        chart = _dot_chart(
+            points,
+            fmt,
+            chart_id=f"chain-{index}-step-{k}",
+            title=title,
+            attribute=attribute,
+            metric=fmt.t(f"html-chain-metric-{kind}"),
+            stage=step["name"],
+            reference=reference,
+            level=fmt.level(records[0].get("confidence_level")),
+        )
+        if panels:
+            offset += _PANEL_GAP
+        panels.append(
+            _Panel(
+                title=title,
+                chart=chart,
+                y=_coordinate(offset + _PANEL_TITLE),
+                title_y=_coordinate(offset + 16),
+                separator_y=_coordinate(offset - _PANEL_GAP / 2) if panels else "",
+            )
+        )
+        offset += _PANEL_TITLE + chart.height
+        value = next((p.value for p in points if p.is_reference), None)
+        reference_values.append((step["name"], value))
+    return panels, reference_values, reference, offset
+
+
+def _chain_charts(data: Record, fmt: _Format) -> _Chain | None:
+    """Per single group attribute, the groups' rates at every step of the process chain.
+
+    In a funnel each step shows the conditional rate (among the cases that reached it);
+    in the strata shape the crude rate (over all cases).  The step that adds a group's
+    disparity comes from the chain's attributions; a group with a suppressed record
+    anywhere in the chain gets no numbers, and no named step either.
+    """
+    chain = data.get("chain")
+    if not chain or not chain["steps"] or chain["shape"] not in _CHAIN_SHAPES:
+        return None
+    kind = "conditional" if chain["shape"] == "funnel" else "crude"
+    level = fmt.level(data["config"]["confidence_level"])
+    rate_order = [tuple(r["group"]) for r in data["rates"] if r["metric"] == "selection_rate"]
+    charts = []
+    for index, attribute in enumerate(data["roles"]["groups"], start=1):
+        panels, reference_values, reference, height = _chain_panels(
+            data, fmt, attribute, index, kind, rate_order
+        )
+        if not panels:
+            continue
+        values = "; ".join(
+            fmt.t("html-chain-desc-value", step=step, value=fmt.pct(value))
+            for step, value in reference_values
+            if value is not None
+        )
+        desc = fmt.t(f"html-chain-desc-{kind}", level=level, reference=_labels(reference))
+        if values:
+            desc += " " + fmt.t("html-chain-desc-reference", values=values)
+        hidden = {
+            tuple(r["group"])
+            for step in chain["steps"]
+            for r in _group_records(step, attribute)
+            if r["suppressed"]
+        }
+        sentences = tuple(
+            _chain_sentence(
+                a,
+                tuple(a["group"]) in hidden
+                or bool(a["overall"] and a["overall"].get("suppressed")),
+                data,
+                fmt,
+                level,
+            )
+            for a in chain["attributions"]
+            if a["attributes"] == [attribute]
+        )
+        charts.append(
+            _ChainChart(
+                id=f"chain-chart-{index}",
+                title=fmt.t(f"html-chain-title-{kind}", attribute=attribute),
+                desc=desc,
+                attribute=attribute,
+                panels=tuple(panels),
+                width=_CHART_WIDTH,
+                height=height,
+                sentences=sentences,
+            )
+        )
+    if not charts:
+        return None
+    return _Chain(shape=chain["shape"], intro=_chain_intro(data, fmt), charts=tuple(charts))
+
+
+def _chain_intro(data: Record, fmt: _Format) -> tuple[str, ...]:
+    """Return the intro: what the section shows, which shape was assumed and why."""
+    chain = data["chain"]
+    shape, reason = chain["shape"], chain["shape_reason"]
+    steps = " → ".join(f"'{s['name']}'" for s in chain["steps"])
+    weighted = any(
+        r.get("weighted") for step in chain["steps"] for r in step["conditional"] + step["crude"]
+    )
+    return (
+        fmt.t("html-chain-intro", level=fmt.level(data["config"]["confidence_level"])),
+        fmt.t(
+            "html-chain-shape",
+            steps=steps,
+            shape=fmt.t(f"html-chain-shape-{shape}"),
+            reason=fmt.t(f"html-chain-reason-{reason}") if reason in _CHAIN_REASONS else reason,
+        ),
+        fmt.t(f"html-chain-shown-{shape}"),
+    ) + ((fmt.t("html-chain-weighted"),) if weighted else ())
 
 
 # ---------------------------------------------------------------------------------------
@@ -1029,6 +1430,7 @@ def render_html(
         parts=parts,
         others=others,
         charts=charts,
+        chain=_chain_charts(data, fmt),
         random_sample=data["roles"]["random_sample"],
         level=fmt.level(data["config"]["confidence_level"]),
         unanswered=_unanswered(data, texts),
