@@ -129,3 +129,33 @@ def test_duo_2019_the_selection_step_adds_the_disparity():
     assert step.subject.stage == "geselecteerd" and step.subject.group == ("niet-Europees",)
     assert step.evidence["ratio_at_risico_hoog"] == pytest.approx(0.94, abs=0.05)  # published 0.9
     assert by(result, "EE502")[0].evidence["shape"] == "strata"  # not a strict funnel
+
+
+def test_every_renderer_handles_a_full_process_audit(process):
+    from jsonschema import Draft202012Validator
+
+    from eerlijkheid.gate import Gate
+    from eerlijkheid.report import (
+        render_github,
+        render_html,
+        render_json,
+        render_junit,
+        render_markdown,
+        render_text,
+        schema,
+    )
+
+    gate = Gate(fail_on="medium")
+    outputs = {
+        "html": render_html(process),
+        "json": render_json(process),
+        "markdown": render_markdown(process, gate=gate),
+        "junit": render_junit(process, gate=gate),
+        "github": render_github(process, gate=gate),
+        "text": render_text(process, gate=gate),
+    }
+    for name, text in outputs.items():
+        assert "EE501" in text, name
+    import json
+
+    Draft202012Validator(schema()).validate(json.loads(outputs["json"]))
