@@ -295,3 +295,42 @@ def test_console_script(tmp_path):
         [sys.executable, "-m", "eerlijkheid", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "check" in result.stdout
+
+
+def test_process_roles_as_options(tmp_path):
+    data = tmp_path / "proces.csv"
+    welfare_reexamination(n=8_000, seed=9).to_csv(data, index=False)
+    out = tmp_path / "r.json"
+    assert (
+        run(
+            [
+                "audit",
+                str(data),
+                "--decision",
+                "geselecteerd",
+                "--groups",
+                "migratieachtergrond",
+                "--stages",
+                "geselecteerd_model",
+                "--handler",
+                "team",
+                "--score",
+                "risicoscore",
+                "--outcome",
+                "onrechtmatig",
+                "--random-sample",
+                "aselect",
+                "--reference",
+                "migratieachtergrond=geen",
+                "-o",
+                str(out),
+                "-o",
+                str(tmp_path / "r.html"),
+            ]
+        )
+        == 0
+    )
+    result = json.loads(out.read_text("utf-8"))
+    assert result["chain"]["shape"] == "funnel"
+    assert result["roles"]["handler"] == "team" and result["roles"]["score"] == "risicoscore"
+    assert 'id="chain"' in (tmp_path / "r.html").read_text("utf-8")

@@ -84,6 +84,9 @@ def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--outcome", help=message("cli-help-outcome")),
         click.option("--random-sample", help=message("cli-help-random")),
         click.option("--strata", multiple=True, help=message("cli-help-strata")),
+        click.option("--stages", multiple=True, help=message("cli-help-stages")),
+        click.option("--handler", help=message("cli-help-handler")),
+        click.option("--score", help=message("cli-help-score")),
         click.option("--weight", help=message("cli-help-weight")),
         click.option("--count", help=message("cli-help-count")),
         click.option("--rounded", is_flag=True, default=None, help=message("cli-help-rounded")),
@@ -106,10 +109,10 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     if spec is not None:
         roles = {k: getattr(spec.roles, k) for k in Roles.__dataclass_fields__}
         roles["binary_values"] = dict(spec.roles.binary_values)
-    for key in ("decision", "outcome", "random_sample", "weight", "count"):
+    for key in ("decision", "outcome", "random_sample", "weight", "count", "handler", "score"):
         if kwargs.get(key):
             roles[key] = kwargs[key]
-    for key in ("groups", "strata"):
+    for key in ("groups", "strata", "stages"):
         if kwargs.get(key):
             roles[key] = list(_split(kwargs[key]))
     audit_table: dict[str, Any] = {}
