@@ -32,7 +32,6 @@ from importlib import resources
 from typing import Any, Literal
 
 from eerlijkheid.audit import AuditResult
-from eerlijkheid.disclosure import is_small
 from eerlijkheid.gate import BaselineEntry, Gate, GateReport, Status, evaluate
 from eerlijkheid.i18n import message
 from eerlijkheid.toets import load_catalogue
@@ -44,32 +43,12 @@ _SCHEMA_FILE = "audit-1.schema.json"
 Level = Literal["error", "warning", "notice"]
 
 
-#: Count pairs in finding evidence that ``to_dict`` does not check yet: the cases with a
-#: missing group label (EE402), counted as their own group (``onbekend``).
-_EXTRA_COUNT_PAIRS = (("missing", "total"),)
-#: Numbers that describe the method, not the data; they stay in suppressed records.
-_METHOD_NUMBERS = frozenset({"confidence_level", "detectable_ratio", "strata_used"})
-
-
-def _blank(record: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, Mapping):
-            out[key] = _blank(value)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = value if key in _METHOD_NUMBERS else None
-        else:
-            out[key] = value
-    return out
-
-
 def publishable(result: AuditResult, *, threshold: int | None = None) -> dict[str, Any]:
-    """Return the publishable data every format renders: ``to_dict`` with suppression.
+    """Return the publishable data every format renders: ``to_dict(suppress=True)``.
 
-    On top of ``to_dict(suppress=True)`` a finding whose evidence holds another small
-    count pair (the number of cases with a missing group label, EE402, which are counted
-    as their own group) is suppressed the same way: numbers ``null``, ``"suppressed":
-    true`` and the message without numbers.
+    Every record whose counts include a small cell — comparisons, rates, findings (also
+    the missing-label count of EE402), process evidence — has its numbers set to ``null``
+    and a message without numbers (see :mod:`eerlijkheid.disclosure`).
 
     Parameters
     ----------
@@ -83,35 +62,7 @@ def publishable(result: AuditResult, *, threshold: int | None = None) -> dict[st
     dict
         JSON-ready data.
     """
-    data = result.to_dict(suppress=True, threshold=threshold)
-    limit = int(data["suppression"]["threshold"])
-    findings = []
-    for record in data["findings"]:
-        evidence = record["evidence"]
-        small = not record["suppressed"] and any(
-            isinstance(evidence.get(x), (int, float))
-            and isinstance(evidence.get(n), (int, float))
-            and is_small(evidence[x], evidence[n], threshold=limit)
-            for x, n in _EXTRA_COUNT_PAIRS
-        )
-        if small:
-            findings.append(
-                {
-                    **record,
-                    "evidence": {**_blank(evidence), "suppressed": True},
-                    "suppressed": True,
-                    "message": message(
-                        "finding-suppressed",
-                        language=data["language"],
-                        code=record["code"],
-                        threshold=limit,
-                    ),
-                }
-            )
-        else:
-            findings.append(record)
-    data["findings"] = findings
-    return data
+    return result.to_dict(suppress=True, threshold=threshold)
 
 
 def render_json(result: AuditResult, *, threshold: int | None = None) -> str:
