@@ -6,6 +6,7 @@ import dataclasses
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -378,3 +379,248 @@ def test_many_groups_at_once_is_fast() -> None:
         assert np.all(low <= high)
     _, p, _ = two_proportion_test(x, n, 4000, 10_000, method="chi2")
     assert np.all((p >= 0) | np.isnan(p))
+
+
+# ------------------------------------------------------------- vectorised Fisher exact test
+
+
+def fisher_exact_rational(table: tuple[int, int, int, int], alternative: str) -> float:
+    """Exact p-value with rational arithmetic: the oracle where scipy loses digits."""
+    a, m1, c, m2 = table
+    s = a + c
+    lo, hi = max(0, s - m2), min(s, m1)
+    rel = {lo: Fraction(1)}
+    for k in range(lo, hi):
+        rel[k + 1] = rel[k] * Fraction((m1 - k) * (s - k), (k + 1) * (m2 - s + k + 1))
+    if alternative == "less":
+        kept = sum(v for k, v in rel.items() if k <= a)
+    elif alternative == "greater":
+        kept = sum(v for k, v in rel.items() if k >= a)
+    else:
+        kept = sum(v for v in rel.values() if v <= rel[a])
+    return float(kept / sum(rel.values()))
+
+
+def is_degenerate(table: tuple[int, int, int, int]) -> bool:
+    x1, n1, x2, n2 = table
+    return n1 == 0 or n2 == 0 or x1 + x2 in (0, n1 + n2)
+
+
+def check_fisher_against_scipy(tables: list[tuple[int, int, int, int]], alternative: str) -> None:
+    stat, p, used = two_proportion_test(*columns(tables), method="fisher", alternative=alternative)
+    assert set(used.tolist()) == {"fisher"}
+    for i, table in enumerate(tables):
+        if is_degenerate(table):  # the module's convention, not scipy's (nan, 1.0)
+            assert np.isnan(stat[i]) and np.isnan(p[i])
+            continue
+        x1, n1, x2, n2 = table
+        exp = fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative=alternative)
+        assert p[i] == pytest.approx(exp.pvalue, rel=1e-12, abs=0), table
+        assert stat[i] == exp.statistic, table  # same formula, bit for bit
+
+
+cells = st.integers(0, 60)
+# (group_count, group_nobs, reference_count, reference_nobs) from the four cells
+small_tables = st.tuples(cells, cells, cells, cells).map(
+    lambda t: (t[0], t[0] + t[1], t[2], t[2] + t[3])
+)
+# a small group against a large reference, as `auto` sends to Fisher; scipy is exact to
+# 1e-15 up to about 10^5 cases (beyond that its hypergeometric pmf loses digits)
+wide_tables = st.tuples(
+    st.integers(0, 30), st.integers(0, 30), st.integers(0, 3_000), st.integers(0, 40_000)
+).map(lambda t: (t[0], t[0] + t[1], t[2], t[2] + t[3]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(small_tables, wide_tables), min_size=1, max_size=25),
+    st.sampled_from(["two-sided", "less", "greater"]),
+)
+def test_vectorised_fisher_equals_scipy(
+    table_list: list[tuple[int, int, int, int]], alternative: str
+) -> None:
+    check_fisher_against_scipy(table_list, alternative)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_vectorised_fisher_equals_scipy_on_every_small_table(alternative: str) -> None:
+    # every table with both arms of at most 7 cases: zeros, degenerate margins, ties
+    # between mirror-image tables (equal arms), the observed table at the mode
+    tables = [
+        (x1, n1, x2, n2)
+        for n1 in range(8)
+        for n2 in range(8)
+        for x1 in range(n1 + 1)
+        for x2 in range(n2 + 1)
+    ]
+    check_fisher_against_scipy(tables, alternative)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        (9, 96, 680_897, 7_976_601),
+        (8, 54, 1_664_240, 9_822_633),
+        (83, 87, 8_498_030, 9_394_159),
+        (0, 40, 12, 2_000_000),
+        (3, 1_500, 400, 3_000),
+        (30, 30, 1, 5_000_000),
+    ],
+)
+def test_vectorised_fisher_is_exact_for_large_margins(
+    table: tuple[int, int, int, int], alternative: str
+) -> None:
+    # scipy's fisher_exact is off by up to ~1e-9 relative at 10^7 cases (lgamma-based
+    # pmf); the ratio recursion stays exact to ~1e-15
+    _, p, _ = two_proportion_test(*table, method="fisher", alternative=alternative)
+    assert float(p) == pytest.approx(fisher_exact_rational(table, alternative), rel=1e-12)
+
+
+def test_vectorised_fisher_tiny_pvalues_and_wide_supports() -> None:
+    # supports of thousands of tables are processed in bounded blocks; p-values of
+    # 1e-233 to 1e-84 keep their relative precision; (0, 2000, 1900, 2000) underflows to 0
+    tables = [
+        (900, 1_500, 100, 1_500),
+        (1_500, 3_000, 500, 3_000),
+        (60, 3_000, 800, 3_000),
+        (600, 1_500, 150, 1_500),
+        (0, 2_000, 1_900, 2_000),
+    ]
+    for alternative in ("two-sided", "less", "greater"):
+        _, p, _ = two_proportion_test(*columns(tables), method="fisher", alternative=alternative)
+        for i, table in enumerate(tables):
+            exp = fisher_exact_rational(table, alternative)
+            assert p[i] == pytest.approx(exp, rel=1e-12), (table, alternative)
+
+
+# ------------------------------------------- result objects built from arrays (metrics)
+
+
+def field_types_are_python(item: object) -> None:
+    """Every field holds a plain Python value of its annotated kind, never a numpy scalar."""
+    kinds = {"int": int, "float": float, "str": str, "bool": bool}
+    for field in dataclasses.fields(item):  # type: ignore[arg-type]
+        value = getattr(item, field.name)
+        kind = kinds.get(str(field.type))
+        if kind is not None:
+            assert type(value) is kind, (field.name, type(value))
+        elif isinstance(value, ConfidenceInterval):
+            assert type(value.low) is float and type(value.high) is float
+        elif isinstance(value, TestResult):
+            assert type(value.statistic) is float and type(value.pvalue) is float
+            assert type(value.method) is str and type(value.alternative) is str
+        elif isinstance(value, tuple):
+            assert all(type(label) is str for label in value)
+
+
+def test_compare_counts_builds_the_same_objects_as_the_keyword_constructor() -> None:
+    from eerlijkheid.metrics import Disparity, compare_counts
+    from eerlijkheid.stats import adjust_pvalues
+
+    num = np.array([3.0, 0.0, 20.0, 7.0, 0.0, 2.0])
+    den = np.array([10.0, 4.0, 40.0, 7.0, 0.0, 8.0])
+    ref = (15.0, 60.0)
+    groups = [("a",), ("b",), ("c",), ("d",), ("e",), ("f",)]
+    got = compare_counts(
+        metric="selection_rate",
+        attributes=("g",),
+        groups=groups,
+        reference=("r",),
+        reference_rule="largest",
+        group_counts=(num, den),
+        reference_counts=ref,
+        harm="higher",
+    )
+    with np.errstate(all="ignore"):
+        gv = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        rv = np.float64(ref[0] / ref[1])
+        ratio, odds = gv / rv, (gv / (1 - gv)) / (rv / (1 - rv))
+    d_ci, r_ci, o_ci = (
+        f(num, den, *ref) for f in (difference_interval, ratio_interval, odds_ratio_interval)
+    )
+    stat, p, used = two_proportion_test(num, den, *ref)
+    padj = adjust_pvalues(p, method="holm")
+    assert len(got) == len(groups)
+    for k, item in enumerate(got):
+        diff = float(gv[k] - rv)
+        expected = Disparity(
+            metric="selection_rate",
+            attributes=("g",),
+            group=groups[k],
+            reference=("r",),
+            reference_rule="largest",
+            group_numerator=int(num[k]),
+            group_denominator=int(den[k]),
+            reference_numerator=15,
+            reference_denominator=60,
+            group_value=float(gv[k]),
+            reference_value=float(rv),
+            difference=diff,
+            difference_interval=ConfidenceInterval(float(d_ci[0][k]), float(d_ci[1][k])),
+            ratio=float(ratio[k]),
+            ratio_interval=ConfidenceInterval(float(r_ci[0][k]), float(r_ci[1][k])),
+            odds_ratio=float(odds[k]),
+            odds_ratio_interval=ConfidenceInterval(float(o_ci[0][k]), float(o_ci[1][k])),
+            test=TestResult(float(stat[k]), float(p[k]), str(used[k]), "two-sided"),
+            pvalue_adjusted=float(padj[k]),
+            adjustment="holm",
+            direction="undefined"
+            if np.isnan(diff)
+            else "higher"
+            if diff > 0
+            else "lower"
+            if diff < 0
+            else "equal",
+            harm="higher",
+            confidence_level=0.95,
+            weighted=False,
+        )
+        assert type(item) is Disparity
+        assert repr(item) == repr(expected)  # NaN fields make == False for both
+        assert list(vars(item)) == list(vars(expected))  # field order: to_frame's columns
+        field_types_are_python(item)
+        if not np.isnan(diff):
+            assert item == expected and hash(item) == hash(expected)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            item.ratio = 1.0  # type: ignore[misc]
+
+
+def test_group_metrics_builds_the_same_objects_as_the_keyword_constructor() -> None:
+    import pandas as pd
+
+    from eerlijkheid.counts import count_table
+    from eerlijkheid.metrics import GroupMetric, group_metrics
+    from eerlijkheid.stats import proportion_interval
+
+    frame = pd.DataFrame(
+        {
+            "g": ["a"] * 6 + ["b"] * 3 + ["c"],
+            "d": [1, 1, 0, 0, 0, 1, 0, 0, 0, 1],
+            "y": [1, 0, 0, 1, 0, 1, 0, 0, 0, 0],
+        }
+    )
+    table = count_table(frame, decision="d", groups="g", outcome="y")
+    got = group_metrics(table, confidence_level=0.9)
+    assert got
+    for item in got:
+        low, high = proportion_interval(item.numerator, item.denominator, confidence_level=0.9)
+        value = item.numerator / item.denominator if item.denominator else float("nan")
+        expected = GroupMetric(
+            metric=item.metric,
+            attributes=("g",),
+            group=item.group,
+            numerator=item.numerator,
+            denominator=item.denominator,
+            value=value,
+            effective_denominator=float(item.denominator),
+            confidence_interval=ConfidenceInterval(float(low), float(high)),
+            confidence_level=0.9,
+            method="wilson",
+        )
+        assert type(item) is GroupMetric
+        assert repr(item) == repr(expected)
+        assert list(vars(item)) == list(vars(expected))
+        field_types_are_python(item)
+        if item.denominator:
+            assert item == expected and hash(item) == hash(expected)

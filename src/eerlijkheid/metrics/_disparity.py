@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -66,6 +67,7 @@ FloatArray = npt.NDArray[np.float64]
 ReferenceChoice = Literal["largest", "most-favourable"]
 Direction = Literal["higher", "lower", "equal", "undefined"]
 Grouping = tuple[str, ...]
+_DIRECTIONS: tuple[Direction, ...] = ("undefined", "higher", "lower", "equal")
 
 
 @dataclass(frozen=True)
@@ -405,20 +407,23 @@ def group_metrics(
             low, high = proportion_interval(
                 v.x_eff, v.n_eff, confidence_level=confidence_level, method=method
             )
+            # one object per group, built positionally by map() (no Python-level loop):
+            # the numbers go to Python once with .tolist()
+            n = len(cube.labels)
             out.extend(
-                GroupMetric(
-                    metric=metric.name,
-                    attributes=grouping,
-                    group=cube.labels[i],
-                    numerator=int(v.num[i]),
-                    denominator=int(v.den[i]),
-                    value=float(v.value[i]),
-                    effective_denominator=float(v.n_eff[i]),
-                    confidence_interval=ConfidenceInterval(float(low[i]), float(high[i])),
-                    confidence_level=confidence_level,
-                    method=method,
+                map(
+                    GroupMetric,
+                    repeat(metric.name, n),
+                    repeat(grouping, n),
+                    cube.labels,
+                    map(int, v.num.tolist()),
+                    map(int, v.den.tolist()),
+                    v.value.tolist(),
+                    v.n_eff.tolist(),
+                    map(ConfidenceInterval, low.tolist(), high.tolist()),
+                    repeat(confidence_level, n),
+                    repeat(method, n),
                 )
-                for i in range(len(cube.labels))
             )
     return tuple(out)
 
@@ -540,14 +545,14 @@ def disparities(
             v = _values(cube, metric)
             harm = metric.harm(favourable=favourable)
             ref, rule = _reference_index(cube, grouping, v, harm, reference, min_reference_size)
-            idx = np.array([i for i in range(len(cube.labels)) if i != ref], dtype=np.int64)
+            idx = np.delete(np.arange(len(cube.labels), dtype=np.int64), ref)
             if idx.size == 0:
                 continue
             out.extend(
                 compare_counts(
                     metric=metric.name,
                     attributes=grouping,
-                    groups=[cube.labels[i] for i in idx],
+                    groups=cube.labels[:ref] + cube.labels[ref + 1 :],
                     reference=cube.labels[ref],
                     reference_rule=rule,
                     group_counts=(v.num[idx], v.den[idx]),
@@ -661,52 +666,43 @@ def compare_counts(
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = gv / rv
         odds = (gv / (1 - gv)) / (rv / (1 - rv))
-    out = []
-    for k, group in enumerate(groups):
-        diff = float(gv[k] - rv[k])
-        direction: Direction = (
-            "undefined"
-            if np.isnan(diff)
-            else "higher"
-            if diff > 0
-            else "lower"
-            if diff < 0
-            else "equal"
+    diff = gv - rv
+    direction = np.where(
+        np.isnan(diff), 0, np.where(diff > 0, 1, np.where(diff < 0, 2, 3))
+    ).tolist()
+    n = len(groups)
+    # One Disparity (with three ConfidenceIntervals and a TestResult) per group, built
+    # positionally by map() without a Python-level loop; every array goes to Python
+    # once with .tolist().  int() keeps the counts' old conversion (and its errors).
+    return tuple(
+        map(
+            Disparity,
+            repeat(metric, n),
+            repeat(attributes, n),
+            map(tuple, groups),
+            repeat(tuple(reference), n),
+            repeat(reference_rule, n),
+            map(int, num.tolist()),
+            map(int, den.tolist()),
+            map(int, rnum.tolist()),
+            map(int, rden.tolist()),
+            gv.tolist(),
+            rv.tolist(),
+            diff.tolist(),
+            map(ConfidenceInterval, d_lo.tolist(), d_hi.tolist()),
+            ratio.tolist(),
+            map(ConfidenceInterval, r_lo.tolist(), r_hi.tolist()),
+            odds.tolist(),
+            map(ConfidenceInterval, o_lo.tolist(), o_hi.tolist()),
+            map(TestResult, stat.tolist(), pval.tolist(), used.tolist(), repeat("two-sided", n)),
+            padj.tolist(),
+            repeat(adjust, n),
+            map(_DIRECTIONS.__getitem__, direction),
+            repeat(harm, n),
+            repeat(confidence_level, n),
+            repeat(weighted, n),
         )
-        out.append(
-            Disparity(
-                metric=metric,
-                attributes=attributes,
-                group=tuple(group),
-                reference=tuple(reference),
-                reference_rule=reference_rule,
-                group_numerator=int(num[k]),
-                group_denominator=int(den[k]),
-                reference_numerator=int(rnum[k]),
-                reference_denominator=int(rden[k]),
-                group_value=float(gv[k]),
-                reference_value=float(rv[k]),
-                difference=diff,
-                difference_interval=ConfidenceInterval(float(d_lo[k]), float(d_hi[k])),
-                ratio=float(ratio[k]),
-                ratio_interval=ConfidenceInterval(float(r_lo[k]), float(r_hi[k])),
-                odds_ratio=float(odds[k]),
-                odds_ratio_interval=ConfidenceInterval(float(o_lo[k]), float(o_hi[k])),
-                test=TestResult(
-                    statistic=float(stat[k]),
-                    pvalue=float(pval[k]),
-                    method=str(used[k]),
-                    alternative="two-sided",
-                ),
-                pvalue_adjusted=float(padj[k]),
-                adjustment=adjust,
-                direction=direction,
-                harm=harm,
-                confidence_level=confidence_level,
-                weighted=weighted,
-            )
-        )
-    return tuple(out)
+    )
 
 
 def to_frame(items: Sequence[GroupMetric] | Sequence[Disparity]) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 from eerlijkheid.exceptions import CountsError
 
@@ -327,6 +327,131 @@ def odds_ratio_interval(
 # --------------------------------------------------------------------------------- test
 
 
+# Two tables are "as likely" when their probabilities differ by at most this relative
+# amount: the tolerance of scipy.stats.fisher_exact (``gamma = 1 + 1e-14`` in scipy 1.17;
+# R's fisher.test uses 1e-7).
+_FISHER_RTOL = 1e-14
+# Padded cells per block in _fisher_exact: bounds its memory to a few tens of MB.
+_FISHER_BLOCK = 1 << 18
+
+
+def _fisher_exact(
+    a: NDArray[np.int64],
+    m1: NDArray[np.int64],
+    c: NDArray[np.int64],
+    m2: NDArray[np.int64],
+    *,
+    alternative: str,
+) -> tuple[FloatArray, FloatArray]:
+    """Fisher's exact test of many non-degenerate 2x2 tables at once.
+
+    Equals :func:`scipy.stats.fisher_exact` table by table (statistic: the sample odds
+    ratio; p-value: the hypergeometric probability of the tables with the same margins
+    that are at most as likely as the observed one, or one tail).  Given the margins, the
+    group count ``a`` is hypergeometric: ``m1`` cases drawn from ``m1 + m2`` of which
+    ``s = a + c`` are successes.  Its probabilities are built relative to the mode from
+    the ratios ``P(k + 1) / P(k)`` (products of two whole numbers, exact below 2**53;
+    their logs summed outward from the mode in extended precision), which keeps tables
+    with equal probabilities exactly equal and stays accurate to about 1e-13 even when a
+    margin is in the millions, where ``gammaln`` differences lose up to 8 digits.  Tables
+    are processed in blocks of at most ``_FISHER_BLOCK`` padded cells, grouped by the
+    width of their support (powers of two) so that little is padded.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b, d = (m1 - a).astype(np.float64), (m2 - c).astype(np.float64)
+        statistic = np.where(
+            (b > 0) & (c > 0), a.astype(np.float64) * d / (b * c.astype(np.float64)), np.inf
+        )
+    s = a + c
+    lo = np.maximum(0, s - m2)
+    hi = np.minimum(s, m1)
+    mode = (s + 1) * (m1 + 1) // (m1 + m2 + 2)
+    width = np.maximum(np.maximum(mode - lo, hi - mode), 1)
+    pvalue = np.empty(a.shape)
+    bucket = np.ceil(np.log2(width)).astype(np.int64)
+    for level in np.unique(bucket):
+        rows = np.flatnonzero(bucket == level)
+        padded = int(width[rows].max())
+        step = max(1, _FISHER_BLOCK // padded)
+        for start in range(0, rows.size, step):
+            r = rows[start : start + step]
+            pvalue[r] = _fisher_block(
+                a[r], m1[r], s[r], m2[r], lo[r], hi[r], mode[r], padded, alternative
+            )
+    return statistic, pvalue
+
+
+def _fisher_block(
+    a: NDArray[np.int64],
+    m1: NDArray[np.int64],
+    s: NDArray[np.int64],
+    m2: NDArray[np.int64],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    mode: NDArray[np.int64],
+    width: int,
+    alternative: str,
+) -> FloatArray:
+    """P-values of one block of tables; see :func:`_fisher_exact`."""
+    t = np.arange(width)
+    m1_, s_, m2_ = m1[:, None].astype(np.float64), s[:, None], m2[:, None].astype(np.float64)
+
+    def log_ratio_terms(k: NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
+        # P(k + 1) / P(k) = up / down, each a product of two whole numbers (commutative,
+        # so a table and its mirror image get bit-identical terms)
+        kf = k.astype(np.float64)
+        up = np.log((m1_ - kf) * (s_ - k).astype(np.float64))
+        down = np.log((kf + 1.0) * (m2_ - (s_ - k).astype(np.float64) + 1.0))
+        return up, down
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up, down = log_ratio_terms(mode[:, None] + t)
+        steps = np.where(t < (hi - mode)[:, None], up - down, -np.inf)
+        # log P(mode + 1 + t) - log P(mode)
+        right = np.cumsum(steps, axis=1, dtype=np.longdouble).astype(np.float64)
+        up, down = log_ratio_terms(mode[:, None] - 1 - t)
+        steps = np.where(t < (mode - lo)[:, None], down - up, -np.inf)
+        # log P(mode - 1 - t) - log P(mode)
+        left = np.cumsum(steps, axis=1, dtype=np.longdouble).astype(np.float64)
+    dx = a - mode
+    above, below = dx > 0, dx < 0
+    observed = np.zeros(a.shape)
+    observed[above] = right[above, dx[above] - 1]
+    observed[below] = left[below, -dx[below] - 1]
+    beyond_right = t >= (dx - 1)[:, None]  # right of the mode, at or beyond a
+    beyond_left = t >= (-dx - 1)[:, None]
+    if alternative == "two-sided":
+        # the observed tail, plus the tables on the other side at most as likely
+        limit = (observed + np.log1p(_FISHER_RTOL))[:, None]
+        in_right = np.where(above[:, None], beyond_right, right <= limit)
+        in_left = np.where(below[:, None], beyond_left, left <= limit)
+        in_mode = np.zeros(a.shape, dtype=bool)
+    elif alternative == "less":
+        in_left = np.where(below[:, None], beyond_left, True)
+        in_right = t < np.maximum(dx, 0)[:, None]
+        in_mode = dx >= 0
+    else:
+        in_right = np.where(above[:, None], beyond_right, True)
+        in_left = t < np.maximum(-dx, 0)[:, None]
+        in_mode = dx <= 0
+    kept_right = np.where(in_right, right, -np.inf)
+    kept_left = np.where(in_left, left, -np.inf)
+    mode_term = np.where(in_mode, 0.0, -np.inf)
+    top = np.maximum(np.maximum(kept_right.max(axis=1), kept_left.max(axis=1)), mode_term)
+    with np.errstate(under="ignore"):
+        kept = (
+            np.exp(kept_right - top[:, None]).sum(axis=1)
+            + np.exp(kept_left - top[:, None]).sum(axis=1)
+            + np.exp(mode_term - top)
+        )
+        total = 1.0 + np.exp(right).sum(axis=1) + np.exp(left).sum(axis=1)
+        pvalue: FloatArray = np.minimum(np.exp(top + np.log(kept) - np.log(total)), 1.0)
+    if alternative == "two-sided":
+        # the observed table is (about) as likely as the mode: every table counts
+        pvalue[observed >= np.log1p(-_FISHER_RTOL)] = 1.0
+    return pvalue
+
+
 def _test_core(
     x1: FloatArray,
     n1: FloatArray,
@@ -378,20 +503,11 @@ def _test_core(
 
     exact = use_fisher & ~degenerate
     if exact.any():
-        cache: dict[tuple[int, int, int, int], tuple[float, float]] = {}
-        idx = np.flatnonzero(exact.ravel())
-        a_, m1_, c_, m2_ = (arr.ravel()[idx].astype(np.int64) for arr in (x1, n1, x2, n2))
-        out_stat = statistic.ravel()
-        out_p = pvalue.ravel()
-        for k, flat_index in enumerate(idx):
-            key = (int(a_[k]), int(m1_[k]), int(c_[k]), int(m2_[k]))
-            if key not in cache:
-                table = [[key[0], key[1] - key[0]], [key[2], key[3] - key[2]]]
-                res = stats.fisher_exact(table, alternative=alternative)
-                cache[key] = (float(res.statistic), float(res.pvalue))
-            out_stat[flat_index], out_p[flat_index] = cache[key]
-        statistic = out_stat.reshape(x1.shape)
-        pvalue = out_p.reshape(x1.shape)
+        cells = np.stack([arr[exact] for arr in (x1, n1, x2, n2)], axis=1).astype(np.int64)
+        tables, inverse = np.unique(cells, axis=0, return_inverse=True)
+        fisher_stat, fisher_p = _fisher_exact(*tables.T, alternative=alternative)
+        statistic[exact] = fisher_stat[inverse.ravel()]
+        pvalue[exact] = fisher_p[inverse.ravel()]
 
     methods = np.where(use_fisher, "fisher", "chi2")
     return statistic, np.clip(pvalue, 0.0, 1.0), methods
@@ -443,8 +559,12 @@ def two_proportion_test(
     Notes
     -----
     A degenerate table (an empty arm, or no successes or no failures at all) is not
-    testable: statistic and p-value are NaN.  Fisher's test loops over the distinct
-    tables in Python; it is meant for the small tables ``auto`` sends to it.
+    testable: statistic and p-value are NaN.  Fisher's test is vectorised over the
+    distinct tables; its cost grows with the support of each table (about its smallest
+    margin), so it suits the small tables ``auto`` sends to it.  Its p-values equal
+    :func:`scipy.stats.fisher_exact` to about 1e-13 relative, and are more accurate than
+    scipy's once a table holds more than about 10^5 cases (scipy's hypergeometric
+    probabilities then lose up to 9 digits).
 
     Examples
     --------
