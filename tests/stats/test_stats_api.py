@@ -42,6 +42,7 @@ FIXED_NAMES = {
     "two_proportion_test",
     "MantelHaenszelResult",
     "mantel_haenszel",
+    "mantel_haenszel_rate_ratio",
     "adjust_pvalues",
     "power_two_proportions",
     "minimum_detectable_ratio",

@@ -95,7 +95,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtri
 
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import UNKNOWN_CODE, CountTable
@@ -107,6 +106,7 @@ from eerlijkheid.stats import (
     MantelHaenszelResult,
     adjust_pvalues,
     mantel_haenszel,
+    mantel_haenszel_rate_ratio,
 )
 
 __all__ = [
@@ -491,29 +491,6 @@ def _compare(family: _Family, metric: str, rates: _Rates) -> tuple[Disparity, ..
 # -- stratified -----------------------------------------------------------------------------
 
 
-def _mh_rate_ratio(
-    a: FloatArray, m1: FloatArray, c: FloatArray, m0: FloatArray, confidence_level: float
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Mantel–Haenszel rate ratio over strata with the Greenland–Robins (1985) interval.
-
-    ``a``/``m1`` (groups, strata) are the group's successes/trials, ``c``/``m0`` (strata,)
-    the reference's.  Strata with an empty arm contribute nothing.
-    """
-    total = m1 + m0
-    safe = np.where(total > 0, total, 1.0)
-    r = (a * m0 / safe).sum(axis=1)
-    s = (c * m1 / safe).sum(axis=1)
-    v = ((m1 * m0 * (a + c) - a * c * total) / safe**2).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = r / s
-        se = np.sqrt(v / (r * s))
-    z = float(ndtri(0.5 + confidence_level / 2.0))
-    defined = (r > 0) & (s > 0) & np.isfinite(se)
-    low = np.where(defined, np.exp(np.log(np.where(defined, ratio, 1.0)) - z * se), 0.0)
-    high = np.where(defined, np.exp(np.log(np.where(defined, ratio, 1.0)) + z * se), np.inf)
-    return ratio, low, high
-
-
 def _stratified(
     family: _Family,
     cells: _Cells,
@@ -551,12 +528,12 @@ def _stratified(
         for j in range(len(strata_labels))
     ]
     idx, ref = family.others, family.ref
-    ratio, low, high = _mh_rate_ratio(
+    ratio, low, high = mantel_haenszel_rate_ratio(
         rates.x_eff[idx],
         rates.n_eff[idx],
         rates.x_eff[ref],
         rates.n_eff[ref],
-        family.config.confidence_level,
+        confidence_level=family.config.confidence_level,
     )
     tests = [
         mantel_haenszel(rates.x_eff[g], rates.n_eff[g], rates.x_eff[ref], rates.n_eff[ref])

@@ -110,6 +110,7 @@ from eerlijkheid.stats import (
     proportion_interval,
     two_proportion_test,
 )
+from eerlijkheid.stats import mantel_haenszel_rate_ratio as stats_rate_ratio
 
 __all__ = [
     "OTHERS_LABEL",
@@ -299,18 +300,8 @@ def mantel_haenszel_rate_ratio(
     >>> round(mantel_haenszel_rate_ratio([10, 20], [50, 60], [15, 40], [50, 80]), 4)
     0.6667
     """
-    a = np.asarray(group_count, dtype=np.float64)
-    n1 = np.asarray(group_nobs, dtype=np.float64)
-    c = np.asarray(reference_count, dtype=np.float64)
-    n2 = np.asarray(reference_nobs, dtype=np.float64)
-    total = n1 + n2
-    used = (n1 > 0) & (n2 > 0)
-    safe = np.where(used, total, 1.0)
-    numerator = float(np.sum(np.where(used, a * n2 / safe, 0.0)))
-    denominator = float(np.sum(np.where(used, c * n1 / safe, 0.0)))
-    if denominator == 0:
-        return float("nan") if numerator == 0 else float("inf")
-    return numerator / denominator
+    ratio, _, _ = stats_rate_ratio(group_count, group_nobs, reference_count, reference_nobs)
+    return float(ratio)
 
 
 def _reaches(ratio: float, threshold: float) -> bool:

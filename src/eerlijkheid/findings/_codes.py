@@ -270,11 +270,6 @@ def _parse_doc(check: _Checker, raw: Mapping[str, object], path: str) -> CodeDoc
     )
 
 
-def _choice(check: _Checker, value: str, path: str, kind: str, allowed: tuple[str, ...]) -> str:
-    check.ref(value, path, kind, allowed)
-    return value
-
-
 def _load_codes(
     text: str, file: str = _FILE, catalogue: Catalogue | None = None
 ) -> tuple[Mapping[str, FindingCode], tuple[str, ...]]:

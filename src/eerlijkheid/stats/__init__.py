@@ -73,7 +73,7 @@ from ._multiplicity import adjust_pvalues
 from ._power import minimum_detectable_ratio, power_two_proportions
 from ._proportion import ProportionResult, proportion, proportion_interval
 from ._results import BootstrapInterval, ConfidenceInterval, TestResult
-from ._stratified import MantelHaenszelResult, mantel_haenszel
+from ._stratified import MantelHaenszelResult, mantel_haenszel, mantel_haenszel_rate_ratio
 
 __all__ = [
     "BootstrapInterval",
@@ -88,6 +88,7 @@ __all__ = [
     "compare_proportions",
     "difference_interval",
     "mantel_haenszel",
+    "mantel_haenszel_rate_ratio",
     "minimum_detectable_ratio",
     "odds_ratio_interval",
     "power_two_proportions",

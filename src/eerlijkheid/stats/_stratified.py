@@ -35,7 +35,7 @@ from ._compare import TwoProportionResult
 from ._results import ConfidenceInterval
 from ._validate import Described, check_counts, check_open_unit, fail
 
-__all__ = ["MantelHaenszelResult", "mantel_haenszel"]
+__all__ = ["MantelHaenszelResult", "mantel_haenszel", "mantel_haenszel_rate_ratio"]
 
 FloatArray = NDArray[np.float64]
 
@@ -253,3 +253,58 @@ def mantel_haenszel(
         crude=crude,
         method=method,
     )
+
+
+def mantel_haenszel_rate_ratio(
+    group_count: ArrayLike,
+    group_nobs: ArrayLike,
+    reference_count: ArrayLike,
+    reference_nobs: ArrayLike,
+    *,
+    confidence_level: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mantel–Haenszel common rate ratio over strata, with the Greenland–Robins interval.
+
+    Vectorised over leading axes: the last axis holds the strata, and the reference's
+    arrays broadcast against the group's (e.g. groups × strata against strata).
+
+    Parameters
+    ----------
+    group_count, group_nobs, reference_count, reference_nobs : array_like
+        Successes and trials per stratum (last axis).
+    confidence_level : float
+        Level of the log-scale interval (Greenland & Robins 1985).
+
+    Returns
+    -------
+    ratio, low, high : ndarray
+        ``Σ a_k m_k / N_k ÷ Σ c_k n_k / N_k`` (``a, n`` the group's count and size,
+        ``c, m`` the reference's, ``N = n + m``) and its interval.  Strata with an empty arm
+        add nothing.  The ratio is ``inf`` when only the denominator is 0 and NaN when both
+        are; the interval is then ``(0, inf)``.
+
+    Examples
+    --------
+    >>> ratio, low, high = mantel_haenszel_rate_ratio([10, 20], [50, 60], [15, 40], [50, 80])
+    >>> round(float(ratio), 4)
+    0.6667
+    """
+    a = np.asarray(group_count, dtype=np.float64)
+    n1 = np.asarray(group_nobs, dtype=np.float64)
+    c = np.asarray(reference_count, dtype=np.float64)
+    n0 = np.asarray(reference_nobs, dtype=np.float64)
+    total = n1 + n0
+    used = (n1 > 0) & (n0 > 0)  # a stratum with an empty arm carries no information
+    safe = np.where(used, total, 1.0)
+    r = np.where(used, a * n0 / safe, 0.0).sum(axis=-1)
+    s = np.where(used, c * n1 / safe, 0.0).sum(axis=-1)
+    v = np.where(used, (n1 * n0 * (a + c) - a * c * total) / safe**2, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.asarray(r / s, dtype=np.float64)
+        se = np.sqrt(v / (r * s))
+    z = float(special.ndtri(0.5 + confidence_level / 2.0))
+    defined = (r > 0) & (s > 0) & np.isfinite(se)
+    log_ratio = np.log(np.where(defined, ratio, 1.0))
+    low = np.where(defined, np.exp(log_ratio - z * se), 0.0)
+    high = np.where(defined, np.exp(log_ratio + z * se), np.inf)
+    return ratio, np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
