@@ -20,16 +20,21 @@ from eerlijkheid.ingest._frames import (
     score_band_labels,
 )
 from eerlijkheid.ingest._read import CsvDialect, read_table, sniff_csv
+from eerlijkheid.ingest._sample import DEFAULT_MAX_ROWS, SAMPLE_METHODS, RowSample, row_sample
 
 __all__ = [
+    "DEFAULT_MAX_ROWS",
+    "SAMPLE_METHODS",
     "UNKNOWN_CODE",
     "CsvDialect",
     "EncodedCells",
     "EncodedColumn",
+    "RowSample",
     "column_names",
     "encode_cells",
     "feature_outcome_tables",
     "read_table",
+    "row_sample",
     "score_band_labels",
     "sniff_csv",
 ]
