@@ -91,6 +91,21 @@ def test_no_random_arm_says_what_sample_is_needed():
     assert "random sample of about" in f.message
 
 
+def test_random_arm_without_outcome_asks_for_the_outcome_not_a_sample():
+    frame = welfare_reexamination(n=20_000, seed=0)
+    result = ee.audit(
+        frame,
+        decision="geselecteerd",
+        groups="migratieachtergrond",
+        random_sample="aselect",
+        language="en",
+    )
+    (f,) = by(result, "EE522")
+    assert f.evidence["status"] == "no-outcome"
+    assert "Record the outcome of the checked cases" in f.message
+    assert "add a random sample" not in f.message
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ is not beside the repo")
 def test_duo_2019_the_selection_step_adds_the_disparity():
     table = pd.read_csv(SHARED / "duo-cub" / "table2_population_2019.csv")

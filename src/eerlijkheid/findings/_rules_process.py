@@ -240,7 +240,11 @@ def _suitability(
                     (("needed", Num(needed, 0)), ("detectable", Num(config.detectable_ratio))),
                 )
                 if math.isfinite(needed)
-                else Msg("suitability-size-unknown"),
+                else Msg(
+                    "suitability-size-unknown-no-outcome"
+                    if evidence.status == "no-outcome"
+                    else "suitability-size-unknown"
+                ),
             )
         )
     for feature in evidence.features:
