@@ -260,3 +260,19 @@ def test_small_cells_never_appear_in_the_json():
     # the raw dump keeps every number for internal use
     raw_small = {tuple(c["group"]): c for c in raw["comparisons"]}[("klein",)]
     assert (raw_small["group_numerator"], raw_small["group_denominator"]) == (3, 7)
+
+
+def test_favourable_decision_speaks_of_a_grant_rate_not_a_selection_rate():
+    from eerlijkheid.datasets import wmo_allocation
+
+    frame = wmo_allocation(n=5_000, seed=1)
+    for language, word in (("nl", "toekenningspercentage"), ("en", "grant rate")):
+        result = ee.audit(
+            frame,
+            decision="toegekend",
+            groups="migratieachtergrond",
+            config=ee.AuditConfig(favourable=True),
+            language=language,
+        )
+        (f,) = [f for f in result.findings if f.code == "EE201"]
+        assert word in f.message and "selecti" not in f.message

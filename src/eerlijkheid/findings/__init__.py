@@ -18,7 +18,7 @@ from eerlijkheid.findings._model import (
     certainty_of,
     severity_of_ratio,
 )
-from eerlijkheid.findings._rules import derive_findings, disparity_evidence
+from eerlijkheid.findings._rules import derive_findings, disparity_evidence, metric_label_key
 from eerlijkheid.findings._rules_process import (
     MAX_EFFECTIVENESS_LOSS,
     derive_process_findings,
@@ -42,6 +42,7 @@ __all__ = [
     "derive_process_findings",
     "disparity_evidence",
     "get_code",
+    "metric_label_key",
     "necessity_findings",
     "severity_of_ratio",
 ]

@@ -180,6 +180,33 @@ def disparity_evidence(d: Disparity) -> dict[str, EvidenceValue]:
     }
 
 
+def metric_label_key(metric: str, *, favourable: bool) -> str:
+    """Return the locale key of a metric's name: a selection of a favourable decision is a grant.
+
+    Parameters
+    ----------
+    metric : str
+        A metric name of the registry.
+    favourable : bool
+        Whether the decision is favourable (``AuditConfig.favourable``).
+
+    Returns
+    -------
+    str
+        The key for :func:`eerlijkheid.i18n.message`.
+
+    Examples
+    --------
+    >>> metric_label_key("selection_rate", favourable=True)
+    'metric-selection_rate-favourable'
+    >>> metric_label_key("precision", favourable=True)
+    'metric-precision'
+    """
+    if metric == "selection_rate" and favourable:
+        return "metric-selection_rate-favourable"
+    return f"metric-{metric}"
+
+
 def _material(d: Disparity, config: AuditConfig) -> tuple[SeverityLevel, Certainty] | None:
     if d.direction in ("equal", "undefined") or d.group_worse_off is False:
         return None
@@ -213,7 +240,7 @@ def _comparison_findings(
                 ),
                 evidence=disparity_evidence(d),
                 language=language,
-                metric=Msg(f"metric-{d.metric}"),
+                metric=Msg(metric_label_key(d.metric, favourable=config.favourable)),
                 attributes=_labels(d.attributes),
                 group=_labels(d.group),
                 reference=_labels(d.reference),

@@ -43,7 +43,7 @@ import jinja2
 
 from eerlijkheid.config import SeverityThresholds
 from eerlijkheid.disclosure import is_small
-from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER
+from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER, metric_label_key
 from eerlijkheid.i18n import LANGUAGES, message
 from eerlijkheid.stats import proportion_interval
 from eerlijkheid.toets import Catalogue, load_catalogue
@@ -433,7 +433,8 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
         if metric is None or metric == "selection_share_vs_random_sample":
             rate_label = fmt.t("html-ev-share")
         else:
-            rate_label = message(f"metric-{metric}", language=fmt.language)
+            key = metric_label_key(metric, favourable=bool(data["config"]["favourable"]))
+            rate_label = message(key, language=fmt.language)
             rate_label = rate_label[:1].upper() + rate_label[1:]
     else:
         sides = ()
@@ -846,7 +847,8 @@ def _suppressed_point(label: str, is_reference: bool, fmt: _Format) -> _Point:
 def _selection_rate_charts(data: Record, fmt: _Format) -> list[_Chart]:
     """One chart per single group attribute: selection rate per group with interval."""
     references = _reference_labels(data)
-    metric = message("metric-selection_rate", language=fmt.language)
+    key = metric_label_key("selection_rate", favourable=bool(data["config"]["favourable"]))
+    metric = message(key, language=fmt.language)
     metric_title = metric[:1].upper() + metric[1:]
     charts = []
     for index, attribute in enumerate(data["roles"]["groups"], start=1):
