@@ -36,6 +36,7 @@ from eerlijkheid._version import __version__
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.datasets import welfare_reexamination
 from eerlijkheid.gate import BaselineEntry, Gate, GateReport, baseline_from, evaluate
+from eerlijkheid.i18n import message
 from eerlijkheid.report._github import escape_data, escape_property, render_github
 from eerlijkheid.report._json import render_json, schema
 from eerlijkheid.report._junit import render_junit
@@ -486,26 +487,44 @@ def test_junit_parses_and_counts_add_up(scenario: str) -> None:
     ]
     judged = report if report is not None else evaluate(result, GATE)
     blocking = {f.fingerprint for f in judged.blocking}
+    # each finding is one test case, in the first part (catalogue order) it informs
+    order = [c["part"] for c in data["coverage"]]
+    home = {f.fingerprint: min(f.toets_parts, key=order.index) for f in result.findings}
     for suite, coverage in zip(suites, data["coverage"]):
         assert suite.get("name") == f"{coverage['part']} {coverage['title']}"
-        expected_failures = sum(fp in blocking for fp in coverage["findings"])
-        assert suite.get("failures") == str(expected_failures)
+        own = [fp for fp in coverage["findings"] if home[fp] == coverage["part"]]
+        assert suite.get("failures") == str(sum(fp in blocking for fp in own))
         if not coverage["findings"]:
             assert suite.get("tests") == "1" and suite.find("testcase/failure") is None
         else:
-            assert suite.get("tests") == str(len(coverage["findings"]))
-    for case in root.iter("testcase"):
-        if case.get("classname", "").startswith("eerlijkheid.EE"):
-            code = case.get("classname", "").removeprefix("eerlijkheid.")
-            assert case.get("name", "").startswith(code + " ")
+            assert suite.get("tests") == str(max(1, len(own)))
+            if not own:
+                (case,) = suite.findall("testcase")
+                homes = sorted({home[fp] for fp in coverage["findings"]}, key=order.index)
+                expected = message(
+                    "fmt-junit-part-elsewhere", language=result.language, parts=", ".join(homes)
+                )
+                assert case.get("name") == expected
+    cases = [
+        c for c in root.iter("testcase") if c.get("classname", "").startswith("eerlijkheid.EE")
+    ]
+    assert len(cases) == len(result.findings)
+    by_part = {
+        f.fingerprint: " ".join(p for p in order if p in f.toets_parts) for f in result.findings
+    }
+    assert sorted(c.find("properties/property").get("value") for c in cases) == sorted(
+        by_part.values()
+    )
+    for case in cases:
+        code = case.get("classname", "").removeprefix("eerlijkheid.")
+        assert case.get("name", "").startswith(code + " ")
 
 
 def test_junit_without_baseline_fails_every_finding_at_the_bar() -> None:
     result = welfare("en")
     root = ET.fromstring(render_junit(result, gate=GATE))
     failing = GATE.failing(result.findings)
-    expected = sum(len(f.toets_parts) for f in failing)
-    assert root.get("failures") == str(expected) and root.get("skipped") == "0"
+    assert root.get("failures") == str(len(failing)) and root.get("skipped") == "0"
 
 
 # ---------------------------------------------------------------------------------------
@@ -673,9 +692,8 @@ def test_baseline_statuses_in_junit() -> None:
     root = ET.fromstring(render_junit(result, gate=GATE, report=report))
     _junit_counts(root)
     groups = _by_status(report)
-    parts = lambda fs: sum(len(f.toets_parts) for f in fs)  # noqa: E731
-    assert root.get("failures") == str(parts(groups["new"] + groups["worsened"]))
-    assert root.get("skipped") == str(parts(groups["unchanged"]))
+    assert root.get("failures") == str(len(groups["new"] + groups["worsened"]))
+    assert root.get("skipped") == str(len(groups["unchanged"]))
     assert {s.get("message") for s in root.iter("skipped")} == {"baseline"}
 
 

@@ -6,7 +6,9 @@ One ``<testsuite>`` per toets part (catalogue order; name = part id and label), 
 ``<failure>``; a finding accepted in the baseline (unchanged) is
 ``<skipped message="baseline">``; a finding below the bar passes, with its message in
 ``<system-out>``.  A part without findings gets one passing test case, so the dashboard
-lists every part.  A finding that informs three parts is a test case in each of them.
+lists every part.  Each finding is one test case, in the suite of the first part it
+informs (catalogue order), so the dashboard counts as many failures as the gate does; all
+the parts it informs are in its ``toets_parts`` property.
 
 The XML is built with :mod:`xml.etree.ElementTree` (escaping is automatic), characters
 that XML 1.0 cannot hold are replaced by U+FFFD, and nothing carries a timestamp or a
@@ -48,9 +50,11 @@ def _details(d: Diagnostic, view: View) -> str:
     return _clean("\n".join(lines))
 
 
-def _testcase(d: Diagnostic, view: View) -> ET.Element:
+def _testcase(d: Diagnostic, view: View, parts: list[str]) -> ET.Element:
     name = f"{d.code} {d.subject}" if d.subject else f"{d.code} {d.name}"
     case = ET.Element("testcase", {"classname": f"eerlijkheid.{d.code}", "name": _clean(name)})
+    properties = ET.SubElement(case, "properties")
+    ET.SubElement(properties, "property", {"name": "toets_parts", "value": " ".join(parts)})
     if d.fails:
         failure = ET.SubElement(
             case,
@@ -128,20 +132,33 @@ def render_junit(
     by_fingerprint = {d.fingerprint: d for d in view.diagnostics}
     root = ET.Element("testsuites", {"name": "eerlijkheid"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    parts_of: dict[str, list[str]] = {}
+    for record in view.data["coverage"]:
+        for fp in record["findings"]:
+            parts_of.setdefault(str(fp), []).append(str(record["part"]))
     for record in view.data["coverage"]:
         part = str(record["part"])
         suite = ET.SubElement(
             root, "testsuite", {"name": _clean(f"{part} {part_title(record, view)}")}
         )
-        diagnostics = [by_fingerprint[fp] for fp in record["findings"] if fp in by_fingerprint]
+        diagnostics = [
+            by_fingerprint[fp]
+            for fp in record["findings"]
+            if fp in by_fingerprint and parts_of[str(fp)][0] == part
+        ]
         for d in diagnostics:
-            suite.append(_testcase(d, view))
+            suite.append(_testcase(d, view, parts_of[d.fingerprint]))
         if not diagnostics:
-            ET.SubElement(
-                suite,
-                "testcase",
-                {"classname": f"eerlijkheid.{part}", "name": view.t("fmt-junit-part-clean")},
+            homes = sorted(
+                {parts_of[str(fp)][0] for fp in record["findings"] if fp in by_fingerprint},
+                key=[str(r["part"]) for r in view.data["coverage"]].index,
             )
+            name = (
+                view.t("fmt-junit-part-elsewhere", parts=", ".join(homes))
+                if homes
+                else view.t("fmt-junit-part-clean")
+            )
+            ET.SubElement(suite, "testcase", {"classname": f"eerlijkheid.{part}", "name": name})
         counts = _count(suite)
         for key, value in counts.items():
             suite.set(key, str(value))
