@@ -68,6 +68,9 @@ power = 0.9
 suppression_threshold = 5
 inputs = ["inkomen", "postcode", "nationaliteit"]
 declared_grounds = { kenmerk_17 = "nationality" }
+row_analyses = false
+max_rows = 50000
+seed = 7
 
 [audit.thresholds]
 low = 1.2
@@ -103,6 +106,9 @@ EXPECTED_CONFIG = AuditConfig(
     suppression_threshold=5,
     inputs=("inkomen", "postcode", "nationaliteit"),
     declared_grounds={"kenmerk_17": "nationality"},
+    row_analyses=False,
+    max_rows=50_000,
+    seed=7,
 )
 MINIMAL = '[roles]\ndecision = "d"\ngroups = ["g", "h"]\n'
 
@@ -405,6 +411,10 @@ def test_unknown_key_lists_the_allowed_keys():
         ({"audit": {"alpha": "0.05"}}, "audit.alpha", "een getal"),
         ({"audit": {"favourable": "ja"}}, "audit.favourable", "true of false"),
         ({"audit": {"favourable": 1}}, "audit.favourable", "true of false"),
+        ({"audit": {"row_analyses": "ja"}}, "audit.row_analyses", "true of false"),
+        ({"audit": {"max_rows": 1e6}}, "audit.max_rows", "geheel getal"),
+        ({"audit": {"max_rows": 0}}, "audit.max_rows", "1, 2, 3"),
+        ({"audit": {"seed": -1}}, "audit.seed", "0, 1, 2"),
         ({"audit": {"interval_method": 1}}, "audit.interval_method", "tekst"),
         ({"audit": {"inputs": ["a", 1]}}, "audit.inputs[1]", "tekst"),
         ({"audit": {"inputs": {"a": 1}}}, "audit.inputs", "lijst van teksten"),

@@ -47,6 +47,11 @@ EXPECTED = {
     "EE532": ("score-distribution-differs", "low"),
     "EE541": ("less-discriminatory-alternative", "high"),
     "EE542": ("group-specific-thresholds-are-direct-distinction", "info"),
+    "EE601": ("feature-is-proxy", "medium"),
+    "EE602": ("inputs-together-are-proxy", "medium"),
+    "EE603": ("composition-implied-disparity", "medium"),
+    "EE611": ("intersection-worse-off", "medium"),
+    "EE612": ("cluster-worse-off", "medium"),
 }
 
 

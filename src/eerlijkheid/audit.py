@@ -39,11 +39,20 @@ from eerlijkheid.analyses import (
     analyse_suitability,
     find_direct_grounds,
 )
+from eerlijkheid.analyses.clusters import BiasClusters, bias_clusters
+from eerlijkheid.analyses.proxies import ProxyEvidence, proxy_strength
+from eerlijkheid.analyses.subgroups import SubgroupScan, subgroup_scan
 from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import is_small
-from eerlijkheid.findings import Finding, derive_findings, derive_process_findings
+from eerlijkheid.findings import (
+    Finding,
+    derive_findings,
+    derive_process_findings,
+    group_findings,
+    proxy_findings,
+)
 from eerlijkheid.i18n import get_language, message
 from eerlijkheid.ingest import column_names, encode_cells, feature_outcome_tables, read_table
 from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
@@ -56,6 +65,9 @@ __all__ = ["SCHEMA_VERSION", "AuditResult", "PartCoverage", "PlanItem", "Provena
 
 #: Version of the JSON layout of :meth:`AuditResult.to_dict`.
 SCHEMA_VERSION = 1
+#: Fewest selected profile-arm cases for the bias-aware clustering inside :func:`audit`
+#: (it holds half of them out, and a cluster needs at least 30 fit cases).
+MIN_ROWS_FOR_CLUSTERS = 1_000
 
 
 @dataclass(frozen=True)
@@ -182,6 +194,17 @@ class AuditResult:
         (``None`` for a favourable decision, where suitability of a profile is not asked).
     scores : ScoreEvidence or None
         With a score and an outcome: calibration, AUC and score distributions per group.
+    proxies : ProxyEvidence or None
+        With rows and ``inputs`` (and ``row_analyses``): how strongly each input (and all
+        inputs together) predicts each group attribute: indirect distinction.
+    subgroups : SubgroupScan or None
+        With two or more group attributes and ``order >= 2``: every level combination
+        against the rest, the worst-off first, and which attributes drive each gap.
+    clusters : BiasClusters or None
+        With rows, ``inputs``, an outcome and a burden decision (and ``row_analyses``):
+        bias-aware clustering of the profile's selected cases on the inputs, looking for
+        a cluster with a lower hit rate (checked with less reason), tested on held-out
+        cases.
     coverage : tuple of PartCoverage
         Per toets part: the findings that inform it, and the questions left open.
     provenance : Provenance
@@ -204,6 +227,9 @@ class AuditResult:
     discretion: DiscretionEvidence | None
     suitability: SuitabilityEvidence | None
     scores: ScoreEvidence | None
+    proxies: ProxyEvidence | None
+    subgroups: SubgroupScan | None
+    clusters: BiasClusters | None
     coverage: tuple[PartCoverage, ...]
     provenance: Provenance
     roles: Roles
@@ -250,7 +276,10 @@ class AuditResult:
         dict
             Keys ``schema_version``, ``provenance``, ``roles``, ``config``, ``language``,
             ``suppression``, ``findings``, ``coverage``, ``plan``, ``comparisons``,
-            ``rates``, ``stratified``, ``sufficiency``, ``direct_grounds``.
+            ``rates``, ``stratified``, ``sufficiency``, ``direct_grounds``, ``chain``,
+            ``discretion``, ``suitability``, ``scores``, ``proxies``, ``subgroups``,
+            ``clusters``
+            (summaries: the worst-off subgroups, the clusters without row labels).
         """
 
         def stratified(s: StratifiedComparison) -> dict[str, Any]:
@@ -294,13 +323,24 @@ class AuditResult:
             "discretion": self.discretion,
             "suitability": self.suitability,
             "scores": self.scores,
+            "proxies": self.proxies,
+            "subgroups": _scan_record(self.subgroups),
+            "clusters": _clusters_record(self.clusters, self.language),
         }
         result: dict[str, Any] = _plain(data)
         limit = self.config.suppression_threshold if threshold is None else threshold
         result["suppression"] = {"applied": suppress, "threshold": limit}
         for key in ("comparisons", "rates", "stratified", "sufficiency"):
             result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
-        for key in ("chain", "discretion", "suitability", "scores"):
+        for key in (
+            "chain",
+            "discretion",
+            "suitability",
+            "scores",
+            "proxies",
+            "subgroups",
+            "clusters",
+        ):
             result[key] = _suppress_tree(result[key], limit if suppress else 0)
         findings = []
         for record in result["findings"]:
@@ -420,6 +460,72 @@ def _suppress_tree(value: Any, threshold: int) -> Any:
     return {k: _suppress_tree(v, threshold) for k, v in value.items()}
 
 
+def _scan_record(scan: SubgroupScan | None) -> dict[str, Any] | None:
+    """Summarise the scan: settings, counts, the worst-off and their drivers (no full family)."""
+    if scan is None:
+        return None
+    return {
+        "metric": scan.metric,
+        "attributes": scan.attributes,
+        "max_order": scan.max_order,
+        "order_capped": scan.order_capped,
+        "min_size": scan.min_size,
+        "harm": scan.harm,
+        "arm": scan.arm,
+        "tested": len(scan.tested),
+        "not_tested": len(scan.not_tested),
+        "family_size": scan.family_size,
+        "adjustment": scan.adjustment,
+        "top": [{"rank": s.rank, **_plain(s.comparison)} for s in scan.top],
+        "drivers": scan.drivers,
+        "method": scan.method,
+    }
+
+
+def _clusters_record(result: BiasClusters | None, language: str) -> dict[str, Any] | None:
+    """Summarise the clustering without its row-level labels (never published)."""
+    if result is None:
+        return None
+    clusters = []
+    for c in result.clusters:
+        clusters.append(
+            {
+                "label": c.label,
+                # counts of the fit split, so small clusters are suppressed like any cell
+                "numerator": round(c.rate_fit * c.size_fit),
+                "denominator": c.size_fit,
+                "size_held_out": c.size_held_out,
+                "rate_fit": c.rate_fit,
+                "rate_held_out": c.rate_held_out,
+                "rest_rate_fit": c.rest_rate_fit,
+                "bias_fit": c.bias_fit,
+                "description": c.describe(language=language),
+                "contrasts": c.contrasts,
+            }
+        )
+    return {
+        "target": result.target,
+        "features": result.features,
+        "harm": result.harm,
+        "clusters": clusters,
+        "tests": result.tests,
+        "split_rule": result.split_rule,
+        "n_clusters": result.n_clusters,
+        "min_cluster_size": result.min_cluster_size,
+        "splits": result.splits,
+        "held_out": result.held_out,
+        "seed": result.seed,
+        "total_rows": result.total_rows,
+        "rows": result.rows,
+        "sampled": result.sampled,
+        "sample_method": result.sample_method,
+        "rows_without_target": result.rows_without_target,
+        "rows_excluded": result.rows_excluded,
+        "adjustment": result.adjustment,
+        "method": result.method,
+    }
+
+
 def _fingerprint(data: object) -> str:
     text = json.dumps(_plain(data), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -433,7 +539,7 @@ def _table_fingerprint(table: CountTable) -> str:
     return digest.hexdigest()[:16]
 
 
-def _available(table: CountTable, config: AuditConfig) -> set[str]:
+def _available(table: CountTable, config: AuditConfig, *, features: bool) -> set[str]:
     available = {"decision", "groups"}
     role_names = {
         Role.OUTCOME: "outcome",
@@ -446,6 +552,8 @@ def _available(table: CountTable, config: AuditConfig) -> set[str]:
             available.add(role_names[dim.role])
     if config.inputs:
         available.add("inputs")
+    if features:
+        available.add("features")
     return available
 
 
@@ -624,6 +732,49 @@ def audit(
             if present:
                 features = feature_outcome_tables(frame, roles, present, binning="quantile")
         suitability = analyse_suitability(table, settings, features=features)
+    subgroups = (
+        subgroup_scan(table, settings) if settings.order >= 2 and len(table.groups) >= 2 else None
+    )
+    row_features: list[str] = []
+    if frame is not None and settings.row_analyses and settings.inputs and roles.weight is None:
+        columns = column_names(frame)
+        row_features = [c for c in settings.inputs if c in columns]
+    proxy_inputs = [c for c in row_features if c not in table.groups]
+    proxies = (
+        proxy_strength(
+            frame,
+            protected=table.groups,
+            features=proxy_inputs,
+            max_rows=settings.max_rows,
+            seed=settings.seed,
+            confidence_level=settings.confidence_level,
+            missing_label=roles.missing_label,
+        )
+        if proxy_inputs
+        else None
+    )
+    clusters = None
+    random = table.names_with_role(Role.RANDOM_SAMPLE)
+    outcome_known = bool(table.names_with_role(Role.OUTCOME)) and not settings.favourable
+    if row_features and outcome_known and roles.outcome is not None:
+        where = {roles.decision: "1", **({random[0]: "0"} if random else {})}
+        if table.subset(where).total >= MIN_ROWS_FOR_CLUSTERS:
+            # Clusters of the profile's selected cases with a lower hit rate: checked with
+            # less reason.  (Clustering the selection itself on the model's own inputs would
+            # only find the profile's selection region.)
+            keep = {roles.decision: True}
+            if roles.random_sample is not None:
+                keep[roles.random_sample] = False
+            clusters = bias_clusters(
+                frame,
+                features=row_features,
+                target=roles.outcome,
+                harm="lower",
+                keep=keep,
+                config=settings,
+                max_rows=settings.max_rows,
+                seed=settings.seed,
+            )
     findings = tuple(
         sorted(
             derive_findings(
@@ -642,11 +793,12 @@ def audit(
                 scores=scores,
                 config=settings,
                 language=lang,
-            ),
+            )
+            + group_findings(scan=subgroups, clusters=clusters, config=settings, language=lang)
+            + proxy_findings(proxies=proxies, config=settings, language=lang),
             key=Finding.sort_key,
         )
     )
-    random = table.names_with_role(Role.RANDOM_SAMPLE)
     metric_names = ["selection_rate"] + (
         ["prevalence", "precision"] if table.names_with_role(Role.OUTCOME) else []
     )
@@ -658,7 +810,7 @@ def audit(
         confidence_level=settings.confidence_level,
         method=settings.interval_method,
     )
-    questions = coverage(cat, _available(table, settings))
+    questions = coverage(cat, _available(table, settings, features=bool(row_features)))
     plan = tuple(
         PlanItem(
             question=q.question_id,
@@ -696,6 +848,9 @@ def audit(
         discretion=discretion,
         suitability=suitability,
         scores=scores,
+        proxies=proxies,
+        subgroups=subgroups,
+        clusters=clusters,
         coverage=_coverage(cat, findings, questions, lang),
         provenance=provenance,
         roles=roles,

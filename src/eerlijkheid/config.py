@@ -315,6 +315,14 @@ class AuditConfig:
         Input variables of the model or rule set (for the direct-grounds check).
     declared_grounds : mapping of str to str
         Explicit meaning of input variables, e.g. ``{"kenmerk_17": "nationality"}``.
+    row_analyses : bool
+        Run the row-level analyses (proxy strength of the inputs, bias-aware clustering)
+        when the audit gets rows and ``inputs``.  They work on at most ``max_rows`` rows.
+    max_rows : int
+        Largest number of rows the row-level analyses take; beyond it a seeded sample
+        (:func:`eerlijkheid.ingest.row_sample`).
+    seed : int
+        Seed of the row sample, the cross-validation splits and the clustering.
     """
 
     order: int = 2
@@ -331,6 +339,9 @@ class AuditConfig:
     suppression_threshold: int = 10
     inputs: tuple[str, ...] = ()
     declared_grounds: Mapping[str, str] = field(default_factory=dict)
+    row_analyses: bool = True
+    max_rows: int = 200_000
+    seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reference", MappingProxyType(dict(self.reference)))
@@ -345,6 +356,19 @@ class AuditConfig:
             (
                 "suppression_threshold",
                 isinstance(self.suppression_threshold, int) and self.suppression_threshold >= 0,
+                "0, 1, 2, ...",
+            ),
+            ("row_analyses", isinstance(self.row_analyses, bool), "true, false"),
+            (
+                "max_rows",
+                isinstance(self.max_rows, int)
+                and not isinstance(self.max_rows, bool)
+                and self.max_rows >= 1,
+                "1, 2, 3, ...",
+            ),
+            (
+                "seed",
+                isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0,
                 "0, 1, 2, ...",
             ),
             (

@@ -51,6 +51,9 @@ top level, or the same tables under ``[tool.eerlijkheid]`` in ``pyproject.toml``
     suppression_threshold = 10
     inputs = ["inkomen", "postcode", "nationaliteit"]
     declared_grounds = { kenmerk_17 = "nationality" }
+    row_analyses = true
+    max_rows = 200000
+    seed = 0
 
     [audit.thresholds]
     low = 1.1
@@ -81,10 +84,11 @@ The keys, table by table:
     Attributes not named use ``audit.reference_rule``.
 ``[audit]`` (optional, every key optional)
     The fields of :class:`~eerlijkheid.config.AuditConfig` (except ``reference``, which
-    is the table above), with the same defaults.  ``order`` and
-    ``suppression_threshold`` are integers (``2.0`` and ``true`` are refused);
-    ``confidence_level``, ``alpha``, ``detectable_ratio`` and ``power`` are numbers
-    (integers are accepted, true/false not); ``favourable`` is true/false;
+    is the table above), with the same defaults.  ``order``,
+    ``suppression_threshold``, ``max_rows`` and ``seed`` are integers (``2.0`` and
+    ``true`` are refused); ``confidence_level``, ``alpha``, ``detectable_ratio`` and
+    ``power`` are numbers (integers are accepted, true/false not); ``favourable`` and
+    ``row_analyses`` are true/false;
     ``reference_rule``, ``interval_method`` and ``adjust`` are strings; ``inputs`` is a
     list of strings; ``declared_grounds`` a table of string = string.
 ``[audit.thresholds]`` (optional)
@@ -212,6 +216,9 @@ _AUDIT_KINDS: Final[dict[str, _Kind | Literal["grounds", "thresholds"]]] = {
     "inputs": "strings",
     "declared_grounds": "grounds",
     "thresholds": "thresholds",
+    "row_analyses": "bool",
+    "max_rows": "integer",
+    "seed": "integer",
 }
 _THRESHOLD_KEYS: Final = ("low", "medium", "high")
 _REQUIRED_EXAMPLES: Final = {

@@ -19,13 +19,16 @@ from eerlijkheid.findings._model import (
     severity_of_ratio,
 )
 from eerlijkheid.findings._rules import derive_findings, disparity_evidence, metric_label_key
+from eerlijkheid.findings._rules_groups import group_findings
 from eerlijkheid.findings._rules_process import (
     MAX_EFFECTIVENESS_LOSS,
     derive_process_findings,
     necessity_findings,
 )
+from eerlijkheid.findings._rules_proxies import AUC_BANDS, proxy_findings
 
 __all__ = [
+    "AUC_BANDS",
     "CERTAINTIES",
     "CODES",
     "MAX_EFFECTIVENESS_LOSS",
@@ -42,7 +45,9 @@ __all__ = [
     "derive_process_findings",
     "disparity_evidence",
     "get_code",
+    "group_findings",
     "metric_label_key",
     "necessity_findings",
+    "proxy_findings",
     "severity_of_ratio",
 ]
