@@ -215,6 +215,29 @@ def test_fisher_matches_scipy(alternative: str) -> None:
         assert stat[i] == pytest.approx(exp.statistic, rel=1e-9)
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_distinct_tables_equal_numpy_unique_rows(rows: list[tuple[int, ...]], huge: bool) -> None:
+    # the fast path must give np.unique(axis=0)'s tables in np.unique's order: Fisher's
+    # padded blocks, and so the last bits of its p-values, depend on that order
+    from eerlijkheid.stats._compare import _distinct_tables
+
+    cells = np.array([(a, a + b, c, c + d) for a, b, c, d in rows], dtype=np.int64)
+    if huge:  # above 2**31 cases in an arm: the np.unique(axis=0) fallback
+        cells[:, 1] += 1 << 32
+    tables, inverse = _distinct_tables(cells)
+    expected, expected_inverse = np.unique(cells, axis=0, return_inverse=True)
+    assert np.array_equal(tables, expected)
+    assert np.array_equal(inverse, expected_inverse.reshape(-1))
+
+
 def test_auto_uses_cochran_rule() -> None:
     # min expected count: 10*8/20 = 4 (< 5: Fisher); 10*10/20 = 5 (chi2)
     _, p, used = two_proportion_test([1, 2, 30], [10, 10, 100], [7, 8, 45], [10, 10, 100])

@@ -8,27 +8,35 @@ Examples
 """
 
 from eerlijkheid.metrics._disparity import (
-    Disparity,
-    GroupMetric,
     ReferenceChoice,
     compare_counts,
     disparities,
+    disparity_table,
+    group_metric_table,
     group_metrics,
     groupings,
     to_frame,
 )
 from eerlijkheid.metrics._registry import METRICS, Harm, Metric, MetricKind, metric_names
+from eerlijkheid.metrics._results import DIRECTIONS, Disparity, GroupMetric
+from eerlijkheid.metrics._tables import HARMS, DisparityTable, GroupMetricTable
 
 __all__ = [
+    "DIRECTIONS",
+    "HARMS",
     "METRICS",
     "Disparity",
+    "DisparityTable",
     "GroupMetric",
+    "GroupMetricTable",
     "Harm",
     "Metric",
     "MetricKind",
     "ReferenceChoice",
     "compare_counts",
     "disparities",
+    "disparity_table",
+    "group_metric_table",
     "group_metrics",
     "groupings",
     "metric_names",

@@ -1,8 +1,12 @@
 """Per-group metrics and group-versus-reference disparities, computed from the count table.
 
-Everything here is vectorised over groups: the count table is reduced to a dense cube of
-``(group, decision, outcome)`` counts per grouping (a single attribute or an
-intersection), and every metric, interval and test is computed for all groups at once.
+Everything here is vectorised over groups *and* groupings: the count table is reduced,
+per grouping (a single attribute or an intersection), to the ``(decision, outcome)``
+counts of every observed group; the groups of all groupings are stacked into one block,
+and every metric, interval and test is computed for all of them at once.  The results
+come as columns (:func:`group_metric_table`, :func:`disparity_table`, the path for large
+audits) or as frozen objects (:func:`group_metrics`, :func:`disparities`, built from
+those columns).
 
 Conventions
 -----------
@@ -27,7 +31,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -38,6 +41,8 @@ from eerlijkheid.counts import UNKNOWN_CODE, CountTable
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
 from eerlijkheid.metrics._registry import METRICS, Harm, Metric, metric_names
+from eerlijkheid.metrics._results import Disparity, Grouping, GroupMetric
+from eerlijkheid.metrics._tables import HARMS, DisparityTable, GroupMetricTable
 from eerlijkheid.stats import (
     ConfidenceInterval,
     TestResult,
@@ -58,144 +63,16 @@ __all__ = [
     "ReferenceChoice",
     "compare_counts",
     "disparities",
+    "disparity_table",
+    "group_metric_table",
     "group_metrics",
     "groupings",
     "to_frame",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 ReferenceChoice = Literal["largest", "most-favourable"]
-Direction = Literal["higher", "lower", "equal", "undefined"]
-Grouping = tuple[str, ...]
-_DIRECTIONS: tuple[Direction, ...] = ("undefined", "higher", "lower", "equal")
-
-
-@dataclass(frozen=True)
-class GroupMetric:
-    """One metric for one group, with its counts and interval.
-
-    Attributes
-    ----------
-    metric : str
-        Metric name (see :data:`~eerlijkheid.metrics.METRICS`).
-    attributes : tuple of str
-        The grouping: one attribute, or several for an intersection.
-    group : tuple of str
-        The group's labels, one per attribute.
-    numerator, denominator : int
-        Case counts of the metric's numerator and denominator cells.
-    value : float
-        The metric (weighted when the table is weighted); NaN when ``denominator`` is 0.
-    effective_denominator : float
-        Kish effective sample size of the denominator (equals ``denominator`` unweighted).
-    confidence_interval : ConfidenceInterval
-        Interval for ``value``.
-    confidence_level : float
-        Its level.
-    method : str
-        Interval method.
-    """
-
-    metric: str
-    attributes: Grouping
-    group: tuple[str, ...]
-    numerator: int
-    denominator: int
-    value: float
-    effective_denominator: float
-    confidence_interval: ConfidenceInterval
-    confidence_level: float
-    method: str
-
-
-@dataclass(frozen=True)
-class Disparity:
-    """A group compared with its reference on one metric.
-
-    Attributes
-    ----------
-    metric : str
-        Metric name.
-    attributes : tuple of str
-        The grouping (one attribute or an intersection).
-    group, reference : tuple of str
-        Labels of the compared group and of the reference group.
-    reference_rule : str
-        How the reference was chosen: ``"explicit"``, ``"largest"`` or ``"most-favourable"``.
-    group_numerator, group_denominator, reference_numerator, reference_denominator : int
-        The case counts behind both values.
-    group_value, reference_value : float
-        The metric for the group and the reference.
-    difference : float
-        ``group_value - reference_value``.
-    difference_interval : ConfidenceInterval
-        Newcombe hybrid-score interval of the difference.
-    ratio : float
-        ``group_value / reference_value``.
-    ratio_interval : ConfidenceInterval
-        Katz log interval of the ratio.
-    odds_ratio : float
-        Odds ratio of group versus reference.
-    odds_ratio_interval : ConfidenceInterval
-        Woolf (logit) interval of the odds ratio.
-    test : TestResult
-        Test of equal values (chi-square or Fisher exact; see ``test.method``).
-    pvalue_adjusted : float
-        The p-value adjusted over the family (``adjustment``).
-    adjustment : str
-        Multiplicity adjustment method.
-    direction : {'higher', 'lower', 'equal', 'undefined'}
-        The group's value relative to the reference's.
-    harm : {'higher', 'lower', 'either'}
-        Which side of this metric is worse for a group, given the decision's polarity.
-    confidence_level : float
-        Level of all intervals.
-    weighted : bool
-        Whether values are weighted (intervals then use effective sample sizes).
-    """
-
-    metric: str
-    attributes: Grouping
-    group: tuple[str, ...]
-    reference: tuple[str, ...]
-    reference_rule: str
-    group_numerator: int
-    group_denominator: int
-    reference_numerator: int
-    reference_denominator: int
-    group_value: float
-    reference_value: float
-    difference: float
-    difference_interval: ConfidenceInterval
-    ratio: float
-    ratio_interval: ConfidenceInterval
-    odds_ratio: float
-    odds_ratio_interval: ConfidenceInterval
-    test: TestResult
-    pvalue_adjusted: float
-    adjustment: str
-    direction: Direction
-    harm: Harm
-    confidence_level: float
-    weighted: bool
-
-    @property
-    def group_worse_off(self) -> bool | None:
-        """Whether the group is worse off than its reference (``None``: no side is worse).
-
-        Returns
-        -------
-        bool or None
-            ``True`` when the group's value lies on the harmful side.
-        """
-        if self.harm == "either" or self.direction == "undefined":
-            return None
-        return self.direction == self.harm
-
-    @property
-    def method(self) -> str:
-        """The methods behind the numbers, e.g. ``"newcombe; katz-log; woolf; chi2; holm"``."""
-        return f"newcombe; katz-log; woolf; {self.test.method}; {self.adjustment}"
 
 
 # -- building blocks ---------------------------------------------------------------------
@@ -236,84 +113,6 @@ def groupings(table: CountTable, *, order: int = 1) -> tuple[Grouping, ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Cube:
-    labels: tuple[tuple[str, ...], ...]
-    n: npt.NDArray[np.float64]  # (groups, 2, 3)
-    w: npt.NDArray[np.float64]
-    w2: npt.NDArray[np.float64]
-    missing: npt.NDArray[np.bool_]  # group holds a missing label
-
-
-def _cube(table: CountTable, attributes: Grouping) -> _Cube:
-    decision = table.names_with_role(Role.DECISION)[0]
-    outcome = table.names_with_role(Role.OUTCOME)
-    dims = [*attributes, decision, *outcome]
-    sizes = [len(table.levels(a)) for a in attributes]
-
-    def dense(value: Literal["n", "weight", "weight_sq"]) -> npt.NDArray[np.float64]:
-        cube = table.dense(dims, value=value).astype(np.float64)
-        cube = cube.reshape(-1, 2, 3 if outcome else 1)
-        if not outcome:  # no outcome: every case has an unobserved outcome
-            full = np.zeros((*cube.shape[:2], 3))
-            full[:, :, UNKNOWN_CODE] = cube[:, :, 0]
-            cube = full
-        return cube
-
-    n = dense("n")
-    present = n.sum(axis=(1, 2)) > 0
-    w = dense("weight") if table.weighted else n
-    w2 = dense("weight_sq") if table.weighted else n
-    combos = list(itertools.product(*(range(s) for s in sizes)))
-    labels = tuple(
-        tuple(table.levels(a)[c] for a, c in zip(attributes, combo, strict=True))
-        for combo, keep in zip(combos, present, strict=True)
-        if keep
-    )
-    missing_label = {
-        a: table.levels(a)[-1] if table.missing_labels.get(a) else None for a in attributes
-    }
-    missing = np.array(
-        [
-            any(lab == missing_label[a] for a, lab in zip(attributes, group, strict=True))
-            for group in labels
-        ],
-        dtype=bool,
-    )
-    return _Cube(labels, n[present], w[present], w2[present], missing)
-
-
-@dataclass(frozen=True)
-class _Values:
-    num: FloatArray  # case counts
-    den: FloatArray
-    value: FloatArray
-    x_eff: FloatArray  # effective counts for intervals and tests
-    n_eff: FloatArray
-
-
-def _values(cube: _Cube, metric: Metric) -> _Values:
-    def total(array: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArray:
-        sums: FloatArray = (array * mask).sum(axis=(1, 2))
-        return sums
-
-    num, den = total(cube.n, metric.numerator), total(cube.n, metric.denominator)
-    wnum, wden, w2den = (
-        total(cube.w, metric.numerator),
-        total(cube.w, metric.denominator),
-        total(cube.w2, metric.denominator),
-    )
-    if metric.kind == "share":
-        den = np.full_like(den, den.sum())
-        wden = np.full_like(wden, wden.sum())
-        w2den = np.full_like(w2den, w2den.sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(wden > 0, wnum / np.where(wden > 0, wden, 1.0), np.nan)
-        n_eff = np.where(w2den > 0, wden**2 / np.where(w2den > 0, w2den, 1.0), 0.0)
-    x_eff = np.where(wden > 0, np.nan_to_num(value) * n_eff, 0.0)
-    return _Values(num, den, value, np.minimum(x_eff, n_eff), n_eff)
-
-
 def _selected_metrics(metrics: Sequence[str] | None, table: CountTable) -> tuple[Metric, ...]:
     has_outcome = bool(table.names_with_role(Role.OUTCOME))
     names = metric_names(has_outcome=has_outcome) if metrics is None else tuple(metrics)
@@ -350,7 +149,424 @@ def _filtered(table: CountTable, where: Mapping[str, str | Sequence[str]] | None
     return table if not where else table.subset(where)
 
 
+# -- the block: every group of every grouping, stacked --------------------------------------
+
+_CELLS = 6  # (decision 0/1) x (outcome 0/1/not observed), flattened as decision * 3 + outcome
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The cells of every group of every grouping, one row per group (groupings stacked).
+
+    Rows are ordered by grouping, then by the group's level codes (level order); only
+    groups with at least one case are rows.
+    """
+
+    groupings: tuple[Grouping, ...]
+    bounds: tuple[int, ...]  # rows of grouping k: bounds[k] : bounds[k + 1]
+    codes: IntArray  # (rows, len(attributes)) level codes; -1: attribute not in the grouping
+    attributes: tuple[str, ...]
+    n: FloatArray  # (rows, 6) case counts
+    w: FloatArray  # (rows, 6) sums of weights (the counts when unweighted)
+    w2: FloatArray  # (rows, 6) sums of squared weights
+    missing: npt.NDArray[np.bool_]  # the group holds a missing label
+    labels: tuple[tuple[str, ...], ...]  # one per row
+
+    @property
+    def grouping(self) -> IntArray:
+        sizes = [stop - start for start, stop in itertools.pairwise(self.bounds)]
+        out: IntArray = np.repeat(np.arange(len(self.groupings), dtype=np.int64), sizes)
+        return out
+
+
+def _group_keys(codes: IntArray, sizes: Sequence[int]) -> tuple[IntArray, IntArray | None]:
+    """Integer key per cell for a grouping, and the distinct level-code rows when not dense.
+
+    Returns ``(keys, None)`` with ``keys = ravel_multi_index(codes)`` when the product of the
+    sizes is small enough to count densely, else ``(inverse, unique_rows)`` from a sort.
+    """
+    total = float(np.prod(np.asarray(sizes, dtype=np.float64)))
+    if total <= max(float(1 << 22), 4.0 * codes.shape[0]):
+        keys: IntArray = np.asarray(np.ravel_multi_index(tuple(codes.T), tuple(sizes)))
+        return keys.astype(np.int64, copy=False), None
+    unique, inverse = np.unique(codes, axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), unique.astype(np.int64)
+
+
+def _block(table: CountTable, grouping_list: Sequence[Grouping]) -> _Block:
+    attributes = table.groups
+    position = {name: i for i, name in enumerate(table.names)}
+    decision = table.names_with_role(Role.DECISION)[0]
+    outcome = table.names_with_role(Role.OUTCOME)
+    cell = table.codes[:, position[decision]] * 3 + (
+        table.codes[:, position[outcome[0]]] if outcome else UNKNOWN_CODE
+    )
+    sources = {"n": table.n.astype(np.float64)}
+    if table.weight is not None and table.weight_sq is not None:
+        sources["w"], sources["w2"] = table.weight, table.weight_sq
+    column = {a: i for i, a in enumerate(attributes)}
+    level_arrays = {a: np.array(table.levels(a), dtype=object) for a in attributes}
+    missing_code = {a: len(table.levels(a)) - 1 for a in attributes if table.missing_labels.get(a)}
+    bounds = [0]
+    parts: dict[str, list[FloatArray]] = {key: [] for key in sources}
+    code_parts: list[IntArray] = []
+    labels: list[tuple[str, ...]] = []
+    for grouping in grouping_list:
+        sizes = [len(table.levels(a)) for a in grouping]
+        keys, unique = _group_keys(table.codes[:, [position[a] for a in grouping]], sizes)
+        groups = int(np.prod(sizes, dtype=np.int64)) if unique is None else unique.shape[0]
+        flat = keys * _CELLS + cell
+        sums: dict[str, FloatArray] = {
+            key: np.bincount(flat, weights=values, minlength=groups * _CELLS)
+            .astype(np.float64, copy=False)
+            .reshape(groups, _CELLS)
+            for key, values in sources.items()
+        }
+        present = np.flatnonzero(sums["n"].sum(axis=1) > 0)
+        if unique is None:
+            level_codes = np.column_stack(np.unravel_index(present, sizes)).astype(np.int64)
+        else:
+            level_codes = unique[present]
+        codes = np.full((present.size, len(attributes)), -1, dtype=np.int64)
+        for j, a in enumerate(grouping):
+            codes[:, column[a]] = level_codes[:, j]
+        code_parts.append(codes)
+        for key in sources:
+            parts[key].append(sums[key][present])
+        labels.extend(
+            zip(
+                *(level_arrays[a][level_codes[:, j]].tolist() for j, a in enumerate(grouping)),
+                strict=True,
+            )
+        )
+        bounds.append(bounds[-1] + present.size)
+    codes = (
+        np.concatenate(code_parts) if code_parts else np.zeros((0, len(attributes)), dtype=np.int64)
+    )
+    missing = np.zeros(codes.shape[0], dtype=bool)
+    for a, code in missing_code.items():
+        missing |= codes[:, column[a]] == code
+
+    def stacked(key: str) -> FloatArray:
+        chosen = parts.get(key, parts["n"])
+        out: FloatArray = (
+            np.concatenate(chosen) if chosen else np.zeros((0, _CELLS), dtype=np.float64)
+        )
+        return out
+
+    n = stacked("n")
+    return _Block(
+        groupings=tuple(grouping_list),
+        bounds=tuple(bounds),
+        codes=codes,
+        attributes=attributes,
+        n=n,
+        w=stacked("w") if "w" in parts else n,
+        w2=stacked("w2") if "w2" in parts else n,
+        missing=missing,
+        labels=tuple(labels),
+    )
+
+
+@dataclass(frozen=True)
+class _Values:
+    """Per metric (rows) and group (columns): counts, values and effective counts."""
+
+    num: FloatArray  # case counts, (metrics, groups)
+    den: FloatArray
+    value: FloatArray
+    x_eff: FloatArray  # effective counts for intervals and tests
+    n_eff: FloatArray
+
+
+def _values(block: _Block, chosen: Sequence[Metric]) -> _Values:
+    def total(array: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArray:
+        cells = np.flatnonzero(mask.reshape(-1))
+        sums: FloatArray = array[:, cells].sum(axis=1)
+        return sums
+
+    def stack(array: FloatArray, part: str) -> FloatArray:
+        out: FloatArray = np.array(
+            [total(array, getattr(m, part)) for m in chosen], dtype=np.float64
+        ).reshape(len(chosen), array.shape[0])
+        return out
+
+    num, den = stack(block.n, "numerator"), stack(block.n, "denominator")
+    weighted = block.w is not block.n
+    wnum = stack(block.w, "numerator") if weighted else num
+    wden = stack(block.w, "denominator") if weighted else den
+    w2den = stack(block.w2, "denominator") if weighted else den
+    for k, metric in enumerate(chosen):
+        if metric.kind == "share":  # divide by the total over the groups of the grouping
+            for start, stop in itertools.pairwise(block.bounds):
+                for array in {id(a): a for a in (den, wden, w2den)}.values():
+                    array[k, start:stop] = array[k, start:stop].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(wden > 0, wnum / np.where(wden > 0, wden, 1.0), np.nan)
+        n_eff = np.where(w2den > 0, wden**2 / np.where(w2den > 0, w2den, 1.0), 0.0)
+    x_eff = np.where(wden > 0, np.nan_to_num(value) * n_eff, 0.0)
+    return _Values(num, den, value, np.minimum(x_eff, n_eff), n_eff)
+
+
+def _reference_row(
+    block: _Block,
+    k: int,
+    values: _Values,
+    m: int,
+    harm: Harm,
+    reference: ReferenceChoice | Mapping[str, str],
+    min_reference_size: int,
+    table: CountTable,
+) -> tuple[int, str]:
+    """Row (within grouping ``k``'s rows) of the reference group, and the rule used."""
+    start, stop = block.bounds[k], block.bounds[k + 1]
+    grouping = block.groupings[k]
+    if not isinstance(reference, str):
+        if all(a in reference for a in grouping):
+            wanted = tuple(str(reference[a]) for a in grouping)
+            match = np.ones(stop - start, dtype=bool)
+            for a, label in zip(grouping, wanted, strict=True):
+                levels = table.levels(a)
+                code = levels.index(label) if label in levels else -2
+                match &= block.codes[start:stop, block.attributes.index(a)] == code
+            found = np.flatnonzero(match)
+            if found.size == 0:
+                raise ConfigError(
+                    message(
+                        "reference-not-found",
+                        grouping=" × ".join(grouping),
+                        label=" × ".join(wanted),
+                        available=", ".join(
+                            " × ".join(g) for g in block.labels[start : min(stop, start + 20)]
+                        ),
+                    )
+                )
+            return int(found[0]), "explicit"
+        rule: str = "largest"
+    else:
+        rule = reference
+    if rule not in ("largest", "most-favourable"):
+        raise ConfigError(
+            message(
+                "invalid-option",
+                name="reference",
+                allowed="'largest', 'most-favourable', {attribute: label}",
+                value=repr(rule),
+            )
+        )
+    size = block.n[start:stop].sum(axis=1)
+    eligible = ~block.missing[start:stop]
+    if not eligible.any():
+        eligible = np.ones_like(eligible)
+    if rule == "most-favourable" and harm != "either":
+        value = values.value[m, start:stop]
+        big = eligible & (values.den[m, start:stop] >= min_reference_size) & np.isfinite(value)
+        pool = big if big.any() else eligible & np.isfinite(value)
+        if pool.any():
+            score = np.where(pool, value if harm == "higher" else -value, np.inf)
+            best = np.flatnonzero(score == score.min())
+            return int(best[np.argmax(size[best])]), rule
+    candidates = np.flatnonzero(eligible)
+    return int(candidates[np.argmax(size[candidates])]), rule
+
+
+def _codes(names: Sequence[str], values: Sequence[str]) -> tuple[tuple[str, ...], IntArray]:
+    """Distinct names (first-seen order) and the code of each value."""
+    distinct = tuple(dict.fromkeys(names))
+    index = {name: i for i, name in enumerate(distinct)}
+    return distinct, np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
+
+
+def _compare(
+    *,
+    metrics: tuple[str, ...],
+    metric: IntArray,
+    groupings: tuple[Grouping, ...],
+    grouping: IntArray,
+    labels: tuple[tuple[str, ...], ...],
+    group: IntArray,
+    reference: IntArray,
+    reference_rules: tuple[str, ...],
+    reference_rule: IntArray,
+    counts: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    values: tuple[FloatArray, FloatArray],
+    effective: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    harm: IntArray,
+    families: Sequence[tuple[int, int]],
+    confidence_level: float,
+    test: Literal["auto", "chi2", "fisher"],
+    adjust: Literal["holm", "bh", "bonferroni", "none"],
+    weighted: bool,
+) -> DisparityTable:
+    """Every comparison at once: intervals, tests, and the adjustment within each family."""
+    num, den, rnum, rden = counts
+    gv, rv = values
+    gx, gn, rx, rn = effective
+    kw: dict[str, Any] = {"confidence_level": confidence_level}
+    d_lo, d_hi = difference_interval(gx, gn, rx, rn, **kw)
+    r_lo, r_hi = ratio_interval(gx, gn, rx, rn, **kw)
+    o_lo, o_hi = odds_ratio_interval(gx, gn, rx, rn, **kw)
+    stat, pval, padj = (np.full(gx.shape, np.nan) for _ in range(3))
+    fisher = np.zeros(gx.shape, dtype=np.int64)
+    rounded = [np.rint(a) for a in (gx, gn, rx, rn)]
+    for start, stop in families:
+        # the test runs per family, as it always has: Fisher's exact test works in padded
+        # blocks of distinct tables, whose composition can move a p-value in its last bit
+        part = slice(start, stop)
+        stat[part], pval[part], used = two_proportion_test(*(a[part] for a in rounded), method=test)
+        fisher[part] = used == "fisher"
+        padj[part] = adjust_pvalues(pval[part], method=adjust)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = gv / rv
+        odds = (gv / (1 - gv)) / (rv / (1 - rv))
+    diff = gv - rv
+    direction = np.where(np.isnan(diff), 0, np.where(diff > 0, 1, np.where(diff < 0, 2, 3)))
+    return DisparityTable(
+        metrics=metrics,
+        metric=metric,
+        groupings=groupings,
+        grouping=grouping,
+        labels=labels,
+        group=group,
+        reference=reference,
+        reference_rules=reference_rules,
+        reference_rule=reference_rule,
+        group_numerator=_whole(num),
+        group_denominator=_whole(den),
+        reference_numerator=_whole(rnum),
+        reference_denominator=_whole(rden),
+        group_value=gv,
+        reference_value=rv,
+        difference=diff,
+        difference_low=d_lo,
+        difference_high=d_hi,
+        ratio=ratio,
+        ratio_low=r_lo,
+        ratio_high=r_hi,
+        odds_ratio=odds,
+        odds_ratio_low=o_lo,
+        odds_ratio_high=o_hi,
+        statistic=stat,
+        pvalue=pval,
+        test_methods=_TESTS,
+        test_method=fisher,
+        pvalue_adjusted=padj,
+        direction=direction,
+        harm=harm,
+        adjustment=adjust,
+        confidence_level=confidence_level,
+        weighted=weighted,
+    )
+
+
+_TESTS = ("chi2", "fisher")
+
+
+def _whole(counts: FloatArray) -> IntArray:
+    """Return counts as int64, truncated as ``int()`` does (and failing where ``int()`` fails)."""
+    if not np.isfinite(counts).all():
+        int(counts[~np.isfinite(counts)][0])  # raises ValueError / OverflowError as before
+    out: IntArray = np.trunc(counts).astype(np.int64)
+    return out
+
+
+_RULES = ("explicit", "largest", "most-favourable")
+
+
+def _empty_int() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
 # -- public functions ----------------------------------------------------------------------
+
+
+def group_metric_table(
+    table: CountTable,
+    *,
+    attributes: Sequence[str | Sequence[str]] | None = None,
+    order: int = 1,
+    metrics: Sequence[str] | None = None,
+    where: Mapping[str, str | Sequence[str]] | None = None,
+    confidence_level: float = 0.95,
+    method: Literal["wilson", "clopper-pearson", "jeffreys"] = "wilson",
+) -> GroupMetricTable:
+    """Compute metrics per group, with intervals, as columns: the path for large audits.
+
+    The same numbers as :func:`group_metrics`, computed for every grouping and metric at
+    once and returned as numpy columns; :class:`GroupMetric` objects are built only when
+    rows are accessed (``table[i]``, iteration).
+
+    Parameters
+    ----------
+    table : CountTable
+        The count table.
+    attributes : sequence of str or of tuples of str, optional
+        Groupings to compute; default: every attribute and intersection up to ``order``.
+    order : int
+        Highest intersection order when ``attributes`` is not given.
+    metrics : sequence of str, optional
+        Metric names; default: every metric the data supports.
+    where : mapping, optional
+        Restrict to cells with these levels, e.g. ``{"aselect": "0"}``.
+    confidence_level : float
+        Interval level.
+    method : {'wilson', 'clopper-pearson', 'jeffreys'}
+        Interval method.
+
+    Returns
+    -------
+    GroupMetricTable
+        One row per grouping, metric (registry order) and group (level order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from eerlijkheid.counts import count_table
+    >>> frame = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 4, "h": ["x", "y"] * 4,
+    ...                       "d": [1, 1, 0, 0, 1, 0, 0, 0]})
+    >>> rates = group_metric_table(count_table(frame, decision="d", groups=["g", "h"]),
+    ...                            order=2, metrics=["selection_rate"])
+    >>> len(rates), rates.groupings
+    (8, (('g',), ('h',), ('g', 'h')))
+    >>> rates.label_column("group")[-4:], rates.value[-4:].tolist()
+    (['a × x', 'a × y', 'b × x', 'b × y'], [0.5, 0.5, 0.5, 0.0])
+    >>> rates.to_frame().columns[:5].tolist()
+    ['metric', 'attributes', 'group', 'numerator', 'denominator']
+    """
+    table = _filtered(table, where)
+    chosen = _selected_metrics(metrics, table)
+    block = _block(table, _normalise_groupings(table, attributes, order))
+    values = _values(block, chosen)
+    low, high = proportion_interval(
+        values.x_eff, values.n_eff, confidence_level=confidence_level, method=method
+    )
+    rows = block.n.shape[0]
+    metric_index = np.arange(len(chosen), dtype=np.int64)[:, None] * rows
+    # (metric, group) positions in the output order: grouping, metric, group
+    flat = np.concatenate(
+        [
+            (metric_index + np.arange(start, stop, dtype=np.int64)[None, :]).reshape(-1)
+            for start, stop in itertools.pairwise(block.bounds)
+        ]
+        or [_empty_int()]
+    )
+    metric, group = np.divmod(flat, rows) if rows else (flat, flat)
+    return GroupMetricTable(
+        metrics=tuple(m.name for m in chosen),
+        metric=metric,
+        groupings=block.groupings,
+        grouping=block.grouping[group],
+        labels=block.labels,
+        group=group,
+        numerator=values.num.reshape(-1)[flat].astype(np.int64),
+        denominator=values.den.reshape(-1)[flat].astype(np.int64),
+        value=values.value.reshape(-1)[flat],
+        effective_denominator=values.n_eff.reshape(-1)[flat],
+        confidence_low=np.asarray(low).reshape(-1)[flat],
+        confidence_high=np.asarray(high).reshape(-1)[flat],
+        confidence_level=confidence_level,
+        method=method,
+    )
 
 
 def group_metrics(
@@ -364,6 +580,9 @@ def group_metrics(
     method: Literal["wilson", "clopper-pearson", "jeffreys"] = "wilson",
 ) -> tuple[GroupMetric, ...]:
     """Compute metrics per group, with intervals.
+
+    The objects of :func:`group_metric_table` (same arguments, same numbers); for
+    hundreds of thousands of results use that table, which builds no objects.
 
     Parameters
     ----------
@@ -397,83 +616,149 @@ def group_metrics(
     >>> [(m.group, m.numerator, m.denominator, m.value) for m in rates]
     [(('a',), 2, 4, 0.5), (('b',), 1, 4, 0.25)]
     """
-    table = _filtered(table, where)
-    chosen = _selected_metrics(metrics, table)
-    out: list[GroupMetric] = []
-    for grouping in _normalise_groupings(table, attributes, order):
-        cube = _cube(table, grouping)
-        for metric in chosen:
-            v = _values(cube, metric)
-            low, high = proportion_interval(
-                v.x_eff, v.n_eff, confidence_level=confidence_level, method=method
-            )
-            # one object per group, built positionally by map() (no Python-level loop):
-            # the numbers go to Python once with .tolist()
-            n = len(cube.labels)
-            out.extend(
-                map(
-                    GroupMetric,
-                    repeat(metric.name, n),
-                    repeat(grouping, n),
-                    cube.labels,
-                    map(int, v.num.tolist()),
-                    map(int, v.den.tolist()),
-                    v.value.tolist(),
-                    v.n_eff.tolist(),
-                    map(ConfidenceInterval, low.tolist(), high.tolist()),
-                    repeat(confidence_level, n),
-                    repeat(method, n),
-                )
-            )
-    return tuple(out)
-
-
-def _reference_index(
-    cube: _Cube,
-    grouping: Grouping,
-    values: _Values,
-    harm: Harm,
-    reference: ReferenceChoice | Mapping[str, str],
-    min_reference_size: int,
-) -> tuple[int, str]:
-    if not isinstance(reference, str):
-        if all(a in reference for a in grouping):
-            wanted = tuple(str(reference[a]) for a in grouping)
-            if wanted not in cube.labels:
-                raise ConfigError(
-                    message(
-                        "reference-not-found",
-                        grouping=" × ".join(grouping),
-                        label=" × ".join(wanted),
-                        available=", ".join(" × ".join(g) for g in cube.labels[:20]),
-                    )
-                )
-            return cube.labels.index(wanted), "explicit"
-        rule: str = "largest"
-    else:
-        rule = reference
-    if rule not in ("largest", "most-favourable"):
-        raise ConfigError(
-            message(
-                "invalid-option",
-                name="reference",
-                allowed="'largest', 'most-favourable', {attribute: label}",
-                value=repr(rule),
-            )
+    return tuple(
+        group_metric_table(
+            table,
+            attributes=attributes,
+            order=order,
+            metrics=metrics,
+            where=where,
+            confidence_level=confidence_level,
+            method=method,
         )
-    size = cube.n.sum(axis=(1, 2))
-    eligible = ~cube.missing
-    if not eligible.any():
-        eligible = np.ones_like(eligible)
-    if rule == "most-favourable" and harm != "either":
-        big = eligible & (values.den >= min_reference_size) & np.isfinite(values.value)
-        pool = big if big.any() else eligible & np.isfinite(values.value)
-        if pool.any():
-            score = np.where(pool, values.value if harm == "higher" else -values.value, np.inf)
-            best = np.flatnonzero(score == score.min())
-            return int(best[np.argmax(size[best])]), rule
-    candidates = np.flatnonzero(eligible)
-    return int(candidates[np.argmax(size[candidates])]), rule
+    )
+
+
+def disparity_table(
+    table: CountTable,
+    *,
+    attributes: Sequence[str | Sequence[str]] | None = None,
+    order: int = 1,
+    metrics: Sequence[str] | None = None,
+    reference: ReferenceChoice | Mapping[str, str] = "largest",
+    favourable: bool = False,
+    where: Mapping[str, str | Sequence[str]] | None = None,
+    confidence_level: float = 0.95,
+    test: Literal["auto", "chi2", "fisher"] = "auto",
+    adjust: Literal["holm", "bh", "bonferroni", "none"] = "holm",
+    min_reference_size: int = 30,
+) -> DisparityTable:
+    """Compare every group with its reference group, per metric, as columns.
+
+    The same numbers as :func:`disparities`, computed for every grouping and metric at
+    once (one call of each interval over all comparisons; the test and the adjustment
+    within each family, as before) and returned as numpy columns; :class:`Disparity`
+    objects are built only when rows are accessed.  This is the path for large audits.
+
+    Parameters
+    ----------
+    table : CountTable
+        The count table.
+    attributes : sequence of str or of tuples of str, optional
+        Groupings; default: every attribute and intersection up to ``order``.
+    order : int
+        Highest intersection order when ``attributes`` is not given.
+    metrics : sequence of str, optional
+        Rate metrics; default: every rate metric the data supports.
+    reference : {'largest', 'most-favourable'} or mapping of str to str
+        Reference choice (see the module docstring of :mod:`eerlijkheid.metrics`); a
+        mapping names the label per attribute and falls back to ``'largest'`` for
+        groupings it does not cover.
+    favourable : bool
+        Whether the decision is a benefit (granted) rather than a burden.
+    where : mapping, optional
+        Restrict to cells with these levels, e.g. ``{"aselect": "0"}``.
+    confidence_level : float
+        Level of all intervals.
+    test : {'auto', 'chi2', 'fisher'}
+        Test of equal values; ``'auto'`` uses Fisher's exact test when an expected cell
+        count is below 5, else the chi-square test.
+    adjust : {'holm', 'bh', 'bonferroni', 'none'}
+        Multiplicity adjustment within each (metric, grouping) family.
+    min_reference_size : int
+        Smallest denominator for a ``'most-favourable'`` reference.
+
+    Returns
+    -------
+    DisparityTable
+        One row per comparison, ordered by grouping, metric (registry order), group
+        (level order); the reference is not compared with itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from eerlijkheid.counts import count_table
+    >>> frame = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 60,
+    ...                       "h": ["x", "y", "y", "y"] * 25,
+    ...                       "d": [1] * 20 + [0] * 20 + [1] * 15 + [0] * 45})
+    >>> table = disparity_table(count_table(frame, decision="d", groups=["g", "h"]))
+    >>> table.label_column("group"), table.label_column("reference")
+    (['a', 'x'], ['b', 'y'])
+    >>> table.ratio.round(3).tolist(), table.pvalue_adjusted.round(4).tolist()
+    ([2.0, 1.038], [0.0102, 0.9037])
+    >>> significant = table.take(table.pvalue_adjusted < 0.05)
+    >>> [(d.group, d.reference, d.test.method) for d in significant]
+    [(('a',), ('b',), 'chi2')]
+    """
+    table = _filtered(table, where)
+    chosen = [m for m in _selected_metrics(metrics, table) if m.kind == "rate"]
+    block = _block(table, _normalise_groupings(table, attributes, order))
+    values = _values(block, chosen)
+    harms = [m.harm(favourable=favourable) for m in chosen]
+    picks: list[IntArray] = []
+    refs: list[IntArray] = []
+    metric_of: list[IntArray] = []
+    rule_of: list[IntArray] = []
+    families: list[tuple[int, int]] = []
+    done = 0
+    for k, (start, stop) in enumerate(itertools.pairwise(block.bounds)):
+        for m, harm in enumerate(harms):
+            ref, rule = _reference_row(
+                block, k, values, m, harm, reference, min_reference_size, table
+            )
+            rows = np.delete(np.arange(start, stop, dtype=np.int64), ref)
+            if rows.size == 0:
+                continue
+            picks.append(rows)
+            refs.append(np.full(rows.size, start + ref, dtype=np.int64))
+            metric_of.append(np.full(rows.size, m, dtype=np.int64))
+            rule_of.append(np.full(rows.size, _RULES.index(rule), dtype=np.int64))
+            families.append((done, done + rows.size))
+            done += rows.size
+    gi = np.concatenate(picks or [_empty_int()])
+    ri = np.concatenate(refs or [_empty_int()])
+    ki = np.concatenate(metric_of or [_empty_int()])
+
+    def at(array: FloatArray, rows: IntArray) -> FloatArray:
+        out: FloatArray = array[ki, rows]
+        return out
+
+    harm_codes = np.array([HARMS.index(h) for h in harms] or [0], dtype=np.int64)
+    return _compare(
+        metrics=tuple(m.name for m in chosen),
+        metric=ki,
+        groupings=block.groupings,
+        grouping=block.grouping[gi],
+        labels=block.labels,
+        group=gi,
+        reference=ri,
+        reference_rules=_RULES,
+        reference_rule=np.concatenate(rule_of or [_empty_int()]),
+        counts=(at(values.num, gi), at(values.den, gi), at(values.num, ri), at(values.den, ri)),
+        values=(at(values.value, gi), at(values.value, ri)),
+        effective=(
+            at(values.x_eff, gi),
+            at(values.n_eff, gi),
+            at(values.x_eff, ri),
+            at(values.n_eff, ri),
+        ),
+        harm=harm_codes[ki],
+        families=families,
+        confidence_level=confidence_level,
+        test=test,
+        adjust=adjust,
+        weighted=table.weighted,
+    )
 
 
 def disparities(
@@ -491,6 +776,9 @@ def disparities(
     min_reference_size: int = 30,
 ) -> tuple[Disparity, ...]:
     """Compare every group with its reference group, per metric.
+
+    The objects of :func:`disparity_table` (same arguments, same numbers); for hundreds
+    of thousands of comparisons use that table, which builds no objects.
 
     Parameters
     ----------
@@ -536,39 +824,21 @@ def disparities(
     >>> d.group, d.reference, d.group_numerator, d.group_denominator, d.ratio, d.direction
     (('a',), ('b',), 20, 40, 2.0, 'higher')
     """
-    table = _filtered(table, where)
-    chosen = [m for m in _selected_metrics(metrics, table) if m.kind == "rate"]
-    out: list[Disparity] = []
-    for grouping in _normalise_groupings(table, attributes, order):
-        cube = _cube(table, grouping)
-        for metric in chosen:
-            v = _values(cube, metric)
-            harm = metric.harm(favourable=favourable)
-            ref, rule = _reference_index(cube, grouping, v, harm, reference, min_reference_size)
-            idx = np.delete(np.arange(len(cube.labels), dtype=np.int64), ref)
-            if idx.size == 0:
-                continue
-            out.extend(
-                compare_counts(
-                    metric=metric.name,
-                    attributes=grouping,
-                    groups=cube.labels[:ref] + cube.labels[ref + 1 :],
-                    reference=cube.labels[ref],
-                    reference_rule=rule,
-                    group_counts=(v.num[idx], v.den[idx]),
-                    reference_counts=(v.num[ref], v.den[ref]),
-                    group_values=v.value[idx],
-                    reference_value=float(v.value[ref]),
-                    effective_group=(v.x_eff[idx], v.n_eff[idx]),
-                    effective_reference=(float(v.x_eff[ref]), float(v.n_eff[ref])),
-                    harm=harm,
-                    confidence_level=confidence_level,
-                    test=test,
-                    adjust=adjust,
-                    weighted=table.weighted,
-                )
-            )
-    return tuple(out)
+    return tuple(
+        disparity_table(
+            table,
+            attributes=attributes,
+            order=order,
+            metrics=metrics,
+            reference=reference,
+            favourable=favourable,
+            where=where,
+            confidence_level=confidence_level,
+            test=test,
+            adjust=adjust,
+            min_reference_size=min_reference_size,
+        )
+    )
 
 
 def compare_counts(
@@ -631,16 +901,30 @@ def compare_counts(
     >>> round(d.ratio, 2), d.direction, d.group_worse_off
     (2.0, 'higher', True)
     """
-    num = np.asarray(group_counts[0], dtype=np.float64)
-    den = np.asarray(group_counts[1], dtype=np.float64)
+    num = np.asarray(group_counts[0], dtype=np.float64).reshape(-1)
+    den = np.asarray(group_counts[1], dtype=np.float64).reshape(-1)
+    n = num.size
+    if len(groups) != n:
+        raise ConfigError(
+            message(
+                "invalid-option",
+                name="groups",
+                allowed=f"{n} labels (one per group count)",
+                value=len(groups),
+            )
+        )
+    if harm not in HARMS:
+        raise ConfigError(
+            message("invalid-option", name="harm", allowed=", ".join(HARMS), value=repr(harm))
+        )
 
     def arr(values: npt.ArrayLike) -> FloatArray:
         out: FloatArray = np.broadcast_to(np.asarray(values, dtype=np.float64), num.shape).copy()
         return out
 
-    def rate(x: FloatArray, n: FloatArray) -> FloatArray:
+    def rate(x: FloatArray, nobs: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n > 0, x / np.where(n > 0, n, 1.0), np.nan)
+            return np.where(nobs > 0, x / np.where(nobs > 0, nobs, 1.0), np.nan)
 
     rnum, rden = arr(reference_counts[0]), arr(reference_counts[1])
     gv = rate(num, den) if group_values is None else arr(group_values)
@@ -650,68 +934,45 @@ def compare_counts(
         if effective_group is None
         else (arr(effective_group[0]), arr(effective_group[1]))
     )
-    rxa, rna = (
+    rx, rn = (
         (rnum, rden)
         if effective_reference is None
         else (arr(effective_reference[0]), arr(effective_reference[1]))
     )
-    kw: dict[str, Any] = {"confidence_level": confidence_level}
-    d_lo, d_hi = difference_interval(gx, gn, rxa, rna, **kw)
-    r_lo, r_hi = ratio_interval(gx, gn, rxa, rna, **kw)
-    o_lo, o_hi = odds_ratio_interval(gx, gn, rxa, rna, **kw)
-    stat, pval, used = two_proportion_test(
-        np.rint(gx), np.rint(gn), np.rint(rxa), np.rint(rna), method=test
+    zeros = np.zeros(n, dtype=np.int64)
+    table = _compare(
+        metrics=(metric,),
+        metric=zeros,
+        groupings=(attributes,),
+        grouping=zeros,
+        labels=(*map(tuple, groups), tuple(reference)),
+        group=np.arange(n, dtype=np.int64),
+        reference=np.full(n, n, dtype=np.int64),
+        reference_rules=(reference_rule,),
+        reference_rule=zeros,
+        counts=(num, den, rnum, rden),
+        values=(gv, rv),
+        effective=(gx, gn, rx, rn),
+        harm=np.full(n, HARMS.index(harm), dtype=np.int64),
+        families=[(0, n)],
+        confidence_level=confidence_level,
+        test=test,
+        adjust=adjust,
+        weighted=weighted,
     )
-    padj = adjust_pvalues(pval, method=adjust)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = gv / rv
-        odds = (gv / (1 - gv)) / (rv / (1 - rv))
-    diff = gv - rv
-    direction = np.where(
-        np.isnan(diff), 0, np.where(diff > 0, 1, np.where(diff < 0, 2, 3))
-    ).tolist()
-    n = len(groups)
-    # One Disparity (with three ConfidenceIntervals and a TestResult) per group, built
-    # positionally by map() without a Python-level loop; every array goes to Python
-    # once with .tolist().  int() keeps the counts' old conversion (and its errors).
-    return tuple(
-        map(
-            Disparity,
-            repeat(metric, n),
-            repeat(attributes, n),
-            map(tuple, groups),
-            repeat(tuple(reference), n),
-            repeat(reference_rule, n),
-            map(int, num.tolist()),
-            map(int, den.tolist()),
-            map(int, rnum.tolist()),
-            map(int, rden.tolist()),
-            gv.tolist(),
-            rv.tolist(),
-            diff.tolist(),
-            map(ConfidenceInterval, d_lo.tolist(), d_hi.tolist()),
-            ratio.tolist(),
-            map(ConfidenceInterval, r_lo.tolist(), r_hi.tolist()),
-            odds.tolist(),
-            map(ConfidenceInterval, o_lo.tolist(), o_hi.tolist()),
-            map(TestResult, stat.tolist(), pval.tolist(), used.tolist(), repeat("two-sided", n)),
-            padj.tolist(),
-            repeat(adjust, n),
-            map(_DIRECTIONS.__getitem__, direction),
-            repeat(harm, n),
-            repeat(confidence_level, n),
-            repeat(weighted, n),
-        )
-    )
+    return tuple(table)
 
 
-def to_frame(items: Sequence[GroupMetric] | Sequence[Disparity]) -> pd.DataFrame:
+def to_frame(
+    items: Sequence[GroupMetric] | Sequence[Disparity] | GroupMetricTable | DisparityTable,
+) -> pd.DataFrame:
     """Return a tidy pandas DataFrame with one row per group metric or disparity.
 
     Parameters
     ----------
-    items : sequence of GroupMetric or of Disparity
-        Results of :func:`group_metrics` or :func:`disparities`.
+    items : sequence of GroupMetric or of Disparity, or GroupMetricTable or DisparityTable
+        Results of :func:`group_metrics` or :func:`disparities`, or their columnar
+        forms (then the same as ``items.to_frame()``, built from the columns).
 
     Returns
     -------
@@ -730,6 +991,9 @@ def to_frame(items: Sequence[GroupMetric] | Sequence[Disparity]) -> pd.DataFrame
     0     a    0.5
     1     b    0.0
     """
+    if isinstance(items, (GroupMetricTable, DisparityTable)):
+        return items.to_frame()
+
     import pandas as pd
 
     rows: list[dict[str, object]] = []
