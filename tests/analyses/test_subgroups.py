@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -87,6 +88,14 @@ def test_numbers_equal_an_independent_computation(frame, scan):
     table = count_table(frame, decision="geselecteerd", groups=GROUPS)
     chi2_scan = subgroup_scan(table, AuditConfig(order=3), test="chi2")
     chi2_by_key = {(s.attributes, s.group): s.comparison for s in chi2_scan.tested}
+    exact_scan = subgroup_scan(table, AuditConfig(order=3), exact_below=math.inf)
+    exact_by_key = {(s.attributes, s.group): s.comparison for s in exact_scan.tested}
+
+    def c_p(attributes, group):
+        return chi2_by_key[(attributes, group)].test.pvalue
+
+    methods = {s.comparison.test.method for s in scan.tested}
+    assert methods == {"fisher", "chi2"}  # both occur in this data
     n = len(frame)
     total_selected = int(frame["geselecteerd"].sum())
     for attributes, group in [
@@ -107,11 +116,18 @@ def test_numbers_equal_an_independent_computation(frame, scan):
         assert (d.ratio_interval.low, d.ratio_interval.high) == pytest.approx((low, high))
         low, high = confint_proportions_2indep(x1, n1, x2, n2, compare="diff", method="newcomb")
         assert (d.difference_interval.low, d.difference_interval.high) == pytest.approx((low, high))
-        odds, p = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])
-        assert d.test.method == "fisher"
-        assert d.test.statistic == pytest.approx(odds)
-        assert d.test.pvalue == pytest.approx(p, rel=1e-6, abs=1e-300)
-        chi2, p, _, _ = stats.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False)
+        observed = [[x1, n1 - x1], [x2, n2 - x2]]
+        odds, p = stats.fisher_exact(observed)
+        exact = exact_by_key[(attributes, group)]
+        assert exact.test.method == "fisher"
+        assert exact.test.statistic == pytest.approx(odds)
+        assert exact.test.pvalue == pytest.approx(p, rel=1e-6, abs=1e-300)
+        chi2, p, _, expected = stats.chi2_contingency(observed, correction=False)
+        # the default: exact below an expected cell of 100, chi-square above
+        assert d.test.method == ("fisher" if expected.min() < 100 else "chi2")
+        assert d.test.pvalue == (
+            exact.test.pvalue if expected.min() < 100 else c_p(attributes, group)
+        )
         c = chi2_by_key[(attributes, group)]
         assert c.test.method == "chi2"
         assert c.test.statistic == pytest.approx(chi2)

@@ -18,7 +18,8 @@ Subgroups and complement
     attributes); the complement is every case of the arm outside it.  Rates, Wilson
     intervals, ratio (Katz log), difference (Newcombe) and the two-sided test come from
     :func:`eerlijkheid.metrics.compare_counts`.  The test is **Fisher's exact test** by
-    default (``test="fisher"``), not the chi-square test the other comparisons use: after
+    default (``test="fisher"``) where the smallest expected cell is below 100
+    (``exact_below``), not the chi-square test the other comparisons use: after
     adjustment over a large family only p-values far in the tail count, and there the
     chi-square approximation is anti-conservative for small subgroups (in simulations of
     this library with 59 subgroups of about 125 cases and a rate of 0.1, Holm with
@@ -424,6 +425,7 @@ def subgroup_scan(
     metric: str = "selection_rate",
     top: int = 10,
     test: Literal["fisher", "auto", "chi2"] = "fisher",
+    exact_below: float = 100.0,
 ) -> SubgroupScan:
     """Compare every subgroup up to ``max_order`` attributes with the rest of the population.
 
@@ -446,6 +448,12 @@ def subgroup_scan(
         Number of worst-off subgroups to report.
     test : {'fisher', 'auto', 'chi2'}, default 'fisher'
         Test of each subgroup against the rest (see the module docstring for why exact).
+        ``'fisher'`` uses Fisher's exact test where the smallest expected cell is below
+        ``exact_below`` and the chi-square test above it, where the two agree closely and
+        the exact test's cost would grow with the number of cases.
+    exact_below : float, default 100
+        With ``test='fisher'``: the smallest expected cell from which the chi-square test
+        is used.  ``math.inf``: Fisher's exact test everywhere.
 
     Returns
     -------
@@ -478,6 +486,10 @@ def subgroup_scan(
         raise ConfigError(message("metric-needs-outcome", metric=metric))
     min_size = _check_int(min_size, "min_size", 1)
     top = _check_int(top, "top", 0)
+    if not (isinstance(exact_below, (int, float)) and exact_below >= 0):
+        raise ConfigError(
+            message("invalid-option", name="exact_below", allowed="x >= 0", value=exact_below)
+        )
     attrs = table.groups
     capped = False
     if max_order is None:
@@ -545,26 +557,41 @@ def subgroup_scan(
                 )
             )
     comparisons: list[tuple[Grouping, Disparity]] = []
-    for grouping, labels, (num, den, rnum_, rden_, gv_, rv_, gx_, gn_, rx_, rn_) in pieces:
-        found = compare_counts(
-            metric=metric,
-            attributes=grouping,
-            groups=labels,
-            reference=(REST_LABEL,),
-            reference_rule="complement",
-            group_counts=(num, den),
-            reference_counts=(rnum_, rden_),
-            group_values=gv_,
-            reference_value=rv_,
-            effective_group=(gx_, gn_),
-            effective_reference=(rx_, rn_),
-            harm=harm,
-            confidence_level=config.confidence_level,
-            test=test,
-            adjust="none",
-            weighted=table.weighted,
-        )
-        comparisons.extend((grouping, d) for d in found)
+    for grouping, labels, arrays in pieces:
+        gx_, gn_, rx_, rn_ = arrays[6:]
+        successes = gx_ + rx_
+        with np.errstate(divide="ignore", invalid="ignore"):
+            min_expected = (
+                np.minimum(gn_, rn_) * np.minimum(successes, gn_ + rn_ - successes) / (gn_ + rn_)
+            )
+        exact = ~(min_expected >= exact_below) if test == "fisher" else np.zeros(len(labels), bool)
+        found: list[Disparity | None] = [None] * len(labels)
+        for use_exact in (True, False):
+            part = np.flatnonzero(exact == use_exact)
+            if not part.size:
+                continue
+            num, den, rnum_, rden_, gv_, rv_, gx, gn, rx, rn = (a[part] for a in arrays)
+            results = compare_counts(
+                metric=metric,
+                attributes=grouping,
+                groups=[labels[i] for i in part.tolist()],
+                reference=(REST_LABEL,),
+                reference_rule="complement",
+                group_counts=(num, den),
+                reference_counts=(rnum_, rden_),
+                group_values=gv_,
+                reference_value=rv_,
+                effective_group=(gx, gn),
+                effective_reference=(rx, rn),
+                harm=harm,
+                confidence_level=config.confidence_level,
+                test="fisher" if use_exact else ("chi2" if test == "fisher" else test),
+                adjust="none",
+                weighted=table.weighted,
+            )
+            for i, d in zip(part.tolist(), results, strict=True):
+                found[i] = d
+        comparisons.extend((grouping, d) for d in found if d is not None)
     raw = np.array([d.test.pvalue for _, d in comparisons], dtype=np.float64)
     adjusted = adjust_pvalues(raw, method=config.adjust).tolist() if raw.size else []
     family = int(np.isfinite(raw).sum())
@@ -612,8 +639,13 @@ def subgroup_scan(
         confidence_level=config.confidence_level,
         alpha=config.alpha,
         method=(
-            f"subgroup vs complement; wilson; newcombe; katz-log; {test} (two-sided); "
-            f"{config.adjust} over all tested subgroups; ranked by the ratio bound nearest 1"
+            "subgroup vs complement; wilson; newcombe; katz-log; "
+            + (
+                f"fisher below an expected cell of {exact_below:g}, chi2 above (two-sided); "
+                if test == "fisher"
+                else f"{test} (two-sided); "
+            )
+            + f"{config.adjust} over all tested subgroups; ranked by the ratio bound nearest 1"
         ),
     )
 
