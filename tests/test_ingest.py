@@ -264,3 +264,58 @@ class TestPreAggregated:
                 count="aantal",
                 rounded=True,
             )
+
+
+class TestArrowNumbers:
+    """``_numbers`` reads arrow buffers (no pandas); checked against arrow's ``to_pylist``."""
+
+    @staticmethod
+    def expected(array, fill):
+        return [fill if v is None else v for v in array.to_pylist()]
+
+    @pytest.mark.parametrize(
+        "values", [[1, None, 3, 4], [None, None], [], [2**40, -5, 0], [True, False, None]]
+    )
+    def test_integers_and_booleans(self, values):
+        import pyarrow as pa
+
+        from eerlijkheid.ingest._frames import _numbers
+
+        array = pa.array(values)
+        got = _numbers(array, integer=True, fill=-1)
+        assert got.dtype == np.int64
+        assert got.tolist() == [int(v) for v in self.expected(array, -1)]
+
+    def test_floats_slices_chunks_decimals_and_dictionaries(self):
+        import decimal
+
+        import pyarrow as pa
+
+        from eerlijkheid.ingest._frames import _numbers
+
+        chunked = pa.chunked_array([[1.5, None, 2.0], [None, 7.25]])
+        assert np.array_equal(
+            _numbers(chunked, integer=False, fill=np.nan),
+            np.array([1.5, np.nan, 2.0, np.nan, 7.25]),
+            equal_nan=True,
+        )
+        sliced = pa.array([9, None, 3, 4, None, 6]).slice(1, 4)  # an offset into the buffers
+        assert _numbers(sliced, integer=True).tolist() == self.expected(sliced, 0)
+        dec = pa.array([decimal.Decimal(45), None], type=pa.decimal128(38, 0))  # DuckDB sums
+        assert _numbers(dec, integer=False, fill=np.nan)[0] == 45.0
+        codes = pa.array([2, 0, 2]).dictionary_encode()
+        assert _numbers(codes, integer=True).tolist() == [2, 0, 2]
+        assert _numbers(pa.nulls(3), integer=False).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_first_row_ignores_a_pandas_index(constructor):
+    import narwhals.stable.v2 as nw
+
+    from eerlijkheid.ingest._frames import _first_row, _wrap
+
+    df = pd.DataFrame({"a": [3.0, 1.0, 2.0], "b": ["x", "y", None]}, index=[7, 8, 9])
+    frame = _wrap(constructor(df))
+    lo, hi, n = _first_row(
+        frame.select(nw.col("a").min(), nw.col("a").max().alias("hi"), nw.len().alias("n"))
+    )
+    assert (lo, hi, n) == (1.0, 3.0, 3)

@@ -78,6 +78,8 @@ from eerlijkheid.ingest._frames import (
     _encode_bands,
     _encode_binary,
     _encode_labels,
+    _first_row,
+    _numbers,
     _suggest,
     _to_arrow,
     _wrap,
@@ -197,7 +199,7 @@ def _random_arm(frame: Any, column: str, roles: Roles) -> Any:
     counted = _to_arrow(
         _collect(frame.group_by([column], drop_null_keys=False).agg(nw.len().alias(_N)))
     )
-    n = counted.column(_N).to_numpy(zero_copy_only=False).astype(np.int64)
+    n = _numbers(counted.column(_N), integer=True)
     indices, values = _dictionary(counted.column(column))
     # Raises, with the column named, on spellings that are not yes/no and on missing values.
     codes = _encode_binary(column, Role.RANDOM_SAMPLE, indices, values, n, roles).codes
@@ -228,8 +230,8 @@ def _quantile_edges(arm: Any, column: str, lo: float, hi: float, bins: int) -> t
             .agg(nw.len().alias(_N))
         )
     )
-    cells = hist.column(column).to_numpy(zero_copy_only=False).astype(np.float64)
-    counts = hist.column(_N).to_numpy(zero_copy_only=False).astype(np.float64)
+    cells = _numbers(hist.column(column), integer=False, fill=math.nan)
+    counts = _numbers(hist.column(_N), integer=False)
     keep = np.isfinite(cells)
     per_cell = np.bincount(cells[keep].astype(np.int64), weights=counts[keep], minlength=_FINE)
     cumulative = np.cumsum(per_cell)
@@ -253,7 +255,7 @@ def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, A
             c.n_unique().alias(f"__eerlijkheid_nu{k}__"),
             c.null_count().alias(f"__eerlijkheid_nc{k}__"),
         ]
-    row = _collect(arm.select(*exprs)).row(0)
+    row = _first_row(arm.select(*exprs))
     out = {}
     for k, name in enumerate(numeric):
         lo, hi, n_unique, n_null = row[4 * k : 4 * k + 4]
@@ -276,7 +278,8 @@ def feature_outcome_tables(
     Parameters
     ----------
     data : frame
-        Rows are cases: pandas, polars (eager or lazy), pyarrow, DuckDB relation or Dask.
+        Rows are cases: pandas, polars (eager or lazy), pyarrow, DuckDB relation, Dask or
+        PySpark.
     roles : Roles
         The column roles; ``random_sample`` and ``outcome`` are required.  Binary spellings
         (``binary_values``) and ``missing_label`` are taken from it.
@@ -350,7 +353,7 @@ def feature_outcome_tables(
         counted = _to_arrow(
             _collect(source.group_by([name, outcome], drop_null_keys=False).agg(nw.len().alias(_N)))
         )
-        n = counted.column(_N).to_numpy(zero_copy_only=False).astype(np.int64)
+        n = _numbers(counted.column(_N), integer=True)
         y_indices, y_values = _dictionary(counted.column(outcome))
         y = _encode_binary(outcome, Role.OUTCOME, y_indices, y_values, n, roles).codes
         f_indices, f_values = _dictionary(counted.column(name))

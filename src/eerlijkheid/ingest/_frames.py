@@ -2,10 +2,14 @@
 
 The frame is wrapped with narwhals (stable API), the roles are checked against its schema,
 and a single ``group_by(key columns).agg(...)`` runs inside the user's engine (pandas,
-polars, pyarrow, DuckDB, Dask; Spark later through the same narwhals path).  Only that
-small aggregate is collected, as a pyarrow table, and encoded: group labels become sorted
-string levels, binary columns are mapped explicitly to 0/1, missing labels follow the
-:class:`~eerlijkheid.config.Roles` policy.  The input frame is never modified.
+polars, pyarrow, DuckDB, Dask, PySpark).  Only that small aggregate is collected, as a
+pyarrow table, and encoded: group labels become sorted string levels, binary columns are
+mapped explicitly to 0/1, missing labels follow the :class:`~eerlijkheid.config.Roles`
+policy.  The input frame is never modified.
+
+The collected arrow columns are read into numpy from their buffers (``_numbers``),
+not with pyarrow's ``to_numpy``: pyarrow imports pandas for that, and a polars or DuckDB
+user should not pay for pandas (``tests/test_import_cost.py``).
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ def column_names(data: Any) -> tuple[str, ...]:
     Parameters
     ----------
     data : frame
-        pandas, polars, pyarrow, DuckDB or Dask.
+        pandas, polars, pyarrow, DuckDB, Dask or PySpark.
 
     Returns
     -------
@@ -190,15 +194,24 @@ def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
             )
 
 
+def _first_row(frame: Any) -> tuple[Any, ...]:
+    """Collect a (one-row) frame and return its first row as Python values.
+
+    Through arrow's ``to_pylist``: narwhals' ``row`` on an arrow table converts a Python
+    list to arrow, which makes pyarrow import pandas.
+    """
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    row = _to_arrow(frame).slice(0, 1).to_pylist()[0]
+    return tuple(row[name] for name in frame.columns)  # not a pandas index column
+
+
 def _score_edges(frame: Any, roles: Roles) -> tuple[float, ...]:
     """Return the score's band edges: given, or 10 equal-width bands over its range."""
     if roles.score_edges or roles.score is None:
         return roles.score_edges
     s = nw.col(roles.score)
-    bounds = frame.select(s.min().alias("lo"), s.max().alias("hi"))
-    if isinstance(bounds, nw.LazyFrame):
-        bounds = bounds.collect()
-    lo, hi = bounds.row(0)
+    lo, hi = _first_row(frame.select(s.min().alias("lo"), s.max().alias("hi")))
     if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
         raise InvalidValuesError(message("score-no-values", column=roles.score))
     if hi <= lo:
@@ -294,6 +307,33 @@ def _to_arrow(grouped: Any) -> pa.Table:
     return table
 
 
+def _numbers(column: pa.ChunkedArray | pa.Array, *, integer: bool, fill: float = 0) -> Any:
+    """Return an arrow column as a numpy int64 or float64 array, with ``fill`` for nulls.
+
+    The values are read from the arrow buffers directly: pyarrow's own ``to_numpy`` (and
+    any conversion of Python objects to arrow) imports pandas, and a polars or DuckDB user
+    should not pay for that import.
+    """
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    target, dtype = (pa.int64(), np.int64) if integer else (pa.float64(), np.float64)
+    size = len(array)
+    if size == 0:
+        return np.zeros(0, dtype=dtype)
+    if pa.types.is_null(array.type):
+        return np.full(size, fill, dtype=dtype)
+    if array.type != target:
+        array = array.cast(target)
+    validity, data = array.buffers()[:2]
+    values = np.frombuffer(data, dtype=dtype, count=size, offset=array.offset * 8).copy()
+    if array.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        valid = bits[array.offset : array.offset + size].astype(bool)
+        values[~valid] = fill
+    return values
+
+
 def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -304,7 +344,7 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[IntArray, list[Any]]:
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
     encoded = pc.dictionary_encode(array)
-    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    indices: IntArray = _numbers(encoded.indices, integer=True, fill=-1)
     values = encoded.dictionary.to_pylist()
     nan_positions = [i for i, v in enumerate(values) if _is_missing(v)]
     if nan_positions:
@@ -432,8 +472,8 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
     Parameters
     ----------
     data : frame
-        pandas, polars (eager or lazy), pyarrow, DuckDB relation or Dask DataFrame; rows
-        are cases, or, with ``roles.count``, pre-aggregated cells.
+        pandas, polars (eager or lazy), pyarrow, DuckDB relation, Dask or PySpark
+        DataFrame; rows are cases, or, with ``roles.count``, pre-aggregated cells.
     roles : Roles
         The column roles.
     rounded : bool
@@ -455,8 +495,7 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
     backend = str(frame.implementation).rsplit(".", 1)[-1].lower()
     edges = _score_edges(frame, roles) if roles.score is not None else ()
     table = _to_arrow(_aggregate(frame, roles, edges))
-    n_raw = table.column(_N).to_numpy(zero_copy_only=False).astype(np.float64)
-    n_raw = np.nan_to_num(n_raw, nan=0.0)
+    n_raw = np.nan_to_num(_numbers(table.column(_N), integer=False), nan=0.0)
     if roles.count is not None:
         _check_counts(table, roles.count, rounded)
     n = np.rint(n_raw).astype(np.int64)
@@ -465,14 +504,14 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
 
     weight = weight_sq = None
     if roles.weight is not None:
-        nulls = int(np.asarray(table.column(_WNULL).to_numpy(zero_copy_only=False)).sum())
+        nulls = int(_numbers(table.column(_WNULL), integer=True).sum())
         if nulls:
             raise InvalidValuesError(message("weight-missing", column=roles.weight, count=nulls))
         wmin = pc.min(table.column(_WMIN)).as_py()
         if wmin is not None and wmin < 0:
             raise InvalidValuesError(message("weight-negative", column=roles.weight, value=wmin))
-        weight = table.column(_W).to_numpy(zero_copy_only=False).astype(np.float64)
-        weight_sq = table.column(_W2).to_numpy(zero_copy_only=False).astype(np.float64)
+        weight = _numbers(table.column(_W), integer=False, fill=math.nan)
+        weight_sq = _numbers(table.column(_W2), integer=False, fill=math.nan)
 
     columns: list[EncodedColumn] = []
     missing_labels: dict[str, int] = {}
@@ -499,7 +538,7 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
 
 
 def _check_counts(table: pa.Table, column: str, rounded: bool) -> None:
-    nulls = int(np.asarray(table.column(_WNULL).to_numpy(zero_copy_only=False)).sum())
+    nulls = int(_numbers(table.column(_WNULL), integer=True).sum())
     if nulls:
         raise CountsError(message("counts-missing", column=column, count=nulls))
     cmin = pc.min(table.column(_WMIN)).as_py()
@@ -508,7 +547,7 @@ def _check_counts(table: pa.Table, column: str, rounded: bool) -> None:
     frac = pc.max(table.column(_CFRAC)).as_py()
     if frac is not None and frac > 1e-9:
         raise CountsError(message("counts-not-integer", column=column, value=frac))
-    not_tens = int(np.asarray(table.column(_CTEN).to_numpy(zero_copy_only=False)).sum())
+    not_tens = int(_numbers(table.column(_CTEN), integer=True).sum())
     if not rounded and not_tens == 0:
         warnings.warn(
             message("counts-look-rounded", column=column), RoundedCountsWarning, stacklevel=4

@@ -30,12 +30,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from eerlijkheid.exceptions import ConfigError, EerlijkheidWarning, EmptyDataError, ReadError
 from eerlijkheid.i18n import message
+
+# pandas is imported only when a file is read, so ``import eerlijkheid`` stays light.
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CsvDialect", "read_table", "sniff_csv"]
 
@@ -358,6 +362,8 @@ def _ambiguous_dot_columns(frame: pd.DataFrame, text: pd.DataFrame) -> list[str]
 
     Such a value is 1,234 with a decimal point but 1234 with Dutch dot grouping.
     """
+    import pandas as pd
+
     grouped = r"-?[1-9]\d{0,2}\.\d{3}"
     ambiguous: list[str] = []
     for name in frame.columns:
@@ -378,6 +384,8 @@ def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.
     Columns with a leading-zero value (codes), anything non-numeric, or integers that do
     not fit exactly stay text.  An all-missing column becomes float64 ``NaN``.
     """
+    import pandas as pd
+
     stripped = text.str.strip()
     present = stripped.dropna()
     if present.empty:
@@ -415,6 +423,8 @@ def _header_names(raw: Sequence[object]) -> list[str]:
 
 def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd.DataFrame:
     """Name the columns, blank out whitespace-only text and drop empty rows/columns."""
+    import pandas as pd
+
     names = _header_names(raw_header)
     frame = frame.set_axis(range(frame.shape[1]), axis="columns")
     for position in range(frame.shape[1]):
@@ -456,6 +466,8 @@ def _load_text(
     encoding: str | None,
 ) -> tuple[CsvDialect, pd.DataFrame]:
     """Detect the dialect of a text file and read it with every value as text."""
+    import pandas as pd
+
     _check_options(sep, decimal, thousands)
     codec = _detect_encoding(file, encoding)
     if sep is None:
@@ -502,6 +514,8 @@ def _load_text(
 
 
 def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and data validation it cannot read; the values
@@ -534,6 +548,8 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         import pyarrow.parquet as pq
 

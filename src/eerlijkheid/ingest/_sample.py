@@ -5,14 +5,40 @@ analyses need individual cases (proxy strength from rows, subgroup clustering, f
 ablation).  They get their rows through :func:`row_sample`, which never collects a large
 table silently:
 
-* an eager frame (pandas, polars ``DataFrame``, pyarrow) with at most ``max_rows`` rows is
-  taken whole;
-* a larger eager frame gives a simple random sample without replacement of exactly
-  ``max_rows`` rows, drawn with ``numpy.random.default_rng(seed)``;
-* a lazy frame (polars ``LazyFrame``, DuckDB, Dask, Spark) is counted inside its engine; at
-  most ``max_rows`` rows are collected whole (only the requested columns).  A larger lazy
-  frame is refused with a message that says how to sample it, unless the engine supports a
-  seeded sample that eerlijkheid can ask for (see :data:`SAMPLE_METHODS`).
+* a frame (eager or lazy) with at most ``max_rows`` rows is taken whole (only the
+  requested columns); a lazy frame is counted inside its engine first;
+* a larger eager frame (pandas, polars ``DataFrame``, pyarrow) gives a simple random
+  sample without replacement of exactly ``max_rows`` rows, drawn with
+  ``numpy.random.default_rng(seed)``;
+* a larger lazy frame is sampled *inside its engine*, with the engine's own seeded
+  sampler, and only the sample is collected:
+
+  ``duckdb``
+      ``USING SAMPLE reservoir(max_rows ROWS) REPEATABLE (seed)``: exactly ``max_rows``
+      rows.  The same seed on the same data (same rows in the same order, same DuckDB
+      version) gives the same rows; this was checked with several threads and with
+      parquet input.
+  ``polars``
+      ``filter(int_range(len()).shuffle(seed) < max_rows)``: a seeded permutation of the
+      row numbers keeps exactly ``max_rows`` rows, in their original order.  Same seed,
+      same rows in the same order and same polars version: same sample.
+  ``pyspark``
+      ``DataFrame.sample(False, fraction, seed)`` with the fraction a little above
+      ``max_rows / rows`` (five standard deviations, so that fewer than ``max_rows``
+      rows is practically impossible), then the ``max_rows`` rows with the smallest
+      ``rand(seed)``.  Spark's sampler draws per partition, so the sample repeats for a
+      given seed only when the input has the same partitions with the same rows in the
+      same order (the same files read with the same settings; not after a
+      nondeterministic shuffle).
+  ``dask``
+      ``DataFrame.sample(frac=fraction, random_state=seed)`` with the same oversampled
+      fraction, collected, then exactly ``max_rows`` of those rows drawn with
+      ``numpy.random.default_rng(seed)``.  Dask derives one random state per partition
+      from the seed, so the sample repeats for the same partitions.
+
+  In the rare case that the Bernoulli step of Spark or Dask yields fewer than
+  ``max_rows`` rows, all of them are taken and ``rows`` says how many.  A larger lazy
+  frame of any other engine is refused with a message that says how to sample it.
 
 Whatever happens is recorded in the returned :class:`RowSample` (``sampled``, ``method``,
 ``seed``, ``total_rows``), so an analysis can state it in its evidence.
@@ -31,7 +57,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -42,7 +68,7 @@ import numpy.typing as npt
 
 from eerlijkheid.exceptions import ConfigError, DataError, EmptyDataError
 from eerlijkheid.i18n import message
-from eerlijkheid.ingest._frames import _suggest, _wrap
+from eerlijkheid.ingest._frames import _first_row, _numbers, _suggest, _wrap
 
 __all__ = ["DEFAULT_MAX_ROWS", "SAMPLE_METHODS", "RowSample", "row_sample"]
 
@@ -54,8 +80,21 @@ SAMPLE_METHODS: Mapping[str, str] = MappingProxyType(
     {
         "all": "all rows",
         "eager": "simple random sample without replacement (numpy default_rng(seed))",
+        "duckdb": "DuckDB USING SAMPLE reservoir(max_rows ROWS) REPEATABLE (seed)",
+        "polars": "polars filter(int_range(len()).shuffle(seed) < max_rows)",
+        "pyspark": (
+            "Spark DataFrame.sample(False, fraction, seed), then the max_rows rows "
+            "with the smallest rand(seed)"
+        ),
+        "dask": (
+            "Dask DataFrame.sample(frac=fraction, random_state=seed), then a simple "
+            "random sample of max_rows rows (numpy default_rng(seed))"
+        ),
     }
 )
+
+#: Name of the helper column of the Spark sample; chosen so it cannot clash.
+_RAND = "__eerlijkheid_rand__"
 
 
 @dataclass(frozen=True)
@@ -89,16 +128,85 @@ class RowSample:
 
 
 def _as_array(series: Any) -> npt.NDArray[Any]:
+    # Through arrow, read from its buffers: pyarrow's and narwhals' ``to_numpy`` of an
+    # arrow column import pandas, which a polars or DuckDB user should not pay for.
     dtype = series.dtype
     if dtype.is_numeric() or dtype == nw.Boolean:
-        values = series.cast(nw.Float64).to_numpy()
-        return np.asarray(values, dtype=np.float64)
-    values = series.to_numpy()
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values.tolist()):
+        values: npt.NDArray[Any] = _numbers(
+            series.cast(nw.Float64).to_arrow(), integer=False, fill=math.nan
+        )
+        return values
+    try:
+        items = series.to_arrow().to_pylist()
+    except (TypeError, ValueError):  # pyarrow errors: e.g. a pandas column of mixed types
+        items = series.to_numpy().tolist()
+    out = np.empty(len(items), dtype=object)
+    for i, v in enumerate(items):
         missing = v is None or (isinstance(v, float) and math.isnan(v))
         out[i] = None if missing else str(v)
     return out
+
+
+def _fraction(total: int, max_rows: int) -> float:
+    """Bernoulli fraction whose sample size falls below ``max_rows`` with probability < 1e-6.
+
+    The expected size is ``max_rows + 5 sqrt(max_rows) + 25``: more than five standard
+    deviations above ``max_rows``.
+    """
+    return min(1.0, (max_rows + 5.0 * math.sqrt(max_rows) + 25.0) / total)
+
+
+def _duckdb(native: Any, total: int, max_rows: int, seed: int) -> Any:
+    view = "__eerlijkheid_rows__"
+    return native.query(
+        view,
+        f"SELECT * FROM {view} USING SAMPLE reservoir({max_rows} ROWS) REPEATABLE ({seed})",
+    )
+
+
+def _polars(native: Any, total: int, max_rows: int, seed: int) -> Any:
+    import polars as pl
+
+    return native.filter(pl.int_range(pl.len()).shuffle(seed=seed) < max_rows)
+
+
+def _pyspark(native: Any, total: int, max_rows: int, seed: int) -> Any:
+    return (
+        native.sample(False, _fraction(total, max_rows), seed)
+        .selectExpr("*", f"rand({seed}) AS {_RAND}")
+        .orderBy(_RAND)
+        .limit(max_rows)
+        .drop(_RAND)
+    )
+
+
+def _dask(native: Any, total: int, max_rows: int, seed: int) -> Any:
+    return native.sample(frac=_fraction(total, max_rows), random_state=seed)
+
+
+#: Seeded samplers inside the engine, per narwhals implementation: (function, method key).
+_SAMPLERS: Mapping[Any, tuple[Callable[[Any, int, int, int], Any], str]] = {
+    nw.Implementation.DUCKDB: (_duckdb, "duckdb"),
+    nw.Implementation.POLARS: (_polars, "polars"),
+    nw.Implementation.PYSPARK: (_pyspark, "pyspark"),
+    nw.Implementation.PYSPARK_CONNECT: (_pyspark, "pyspark"),
+    nw.Implementation.DASK: (_dask, "dask"),
+}
+
+
+def _engine_sample(frame: Any, total: int, max_rows: int, seed: int) -> tuple[Any, str]:
+    """Sample a lazy frame inside its engine; return the collected sample and the method."""
+    if frame.implementation not in _SAMPLERS:
+        raise DataError(message("row-sample-too-large", rows=total, max_rows=max_rows))
+    sampler, key = _SAMPLERS[frame.implementation]
+    eager = _wrap(sampler(nw.to_native(frame), total, max_rows, seed))
+    if isinstance(eager, nw.LazyFrame):
+        eager = eager.collect()
+    if len(eager) > max_rows:  # Dask: an exact-size draw from the Bernoulli sample
+        rng = np.random.default_rng(seed)
+        index = np.sort(rng.choice(len(eager), size=max_rows, replace=False))
+        eager = eager[index.tolist()]
+    return eager, key
 
 
 def row_sample(
@@ -113,13 +221,13 @@ def row_sample(
     Parameters
     ----------
     data : frame
-        pandas, polars (eager or lazy), pyarrow, DuckDB or Dask.
+        pandas, polars (eager or lazy), pyarrow, DuckDB, Dask or PySpark.
     columns : sequence of str
         The columns to take.
     max_rows : int, default 1,000,000
         Largest number of rows to take.
     seed : int, default 0
-        Seed of the sample when the frame has more rows.
+        Seed of the sample when the frame has more rows (a non-negative integer).
 
     Returns
     -------
@@ -136,7 +244,7 @@ def row_sample(
         For a lazy frame with more than ``max_rows`` rows whose engine cannot be asked
         for a seeded sample.
     ConfigError
-        For ``max_rows < 1`` or no columns.
+        For ``max_rows < 1``, no columns, or a seed that is not a non-negative integer.
 
     Examples
     --------
@@ -144,9 +252,21 @@ def row_sample(
     >>> s = row_sample(pl.DataFrame({"x": [1, 2, 3]}).lazy(), ["x"])
     >>> s.columns["x"].tolist(), s.method
     ([1.0, 2.0, 3.0], 'all rows')
+
+    A larger lazy frame is sampled inside its engine; only the sample is collected:
+
+    >>> import duckdb
+    >>> rel = duckdb.sql("SELECT range AS x FROM range(1000)")
+    >>> s = row_sample(rel, ["x"], max_rows=10, seed=3)
+    >>> s.rows, s.total_rows, s.sampled, s.seed, s.method
+    (10, 1000, True, 3, 'DuckDB USING SAMPLE reservoir(max_rows ROWS) REPEATABLE (seed)')
     """
     from eerlijkheid.exceptions import ColumnNotFoundError
 
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ConfigError(
+            message("invalid-option", name="seed", allowed="0, 1, 2, ...", value=repr(seed))
+        )
     if max_rows < 1:
         raise ConfigError(
             message("invalid-option", name="max_rows", allowed=">= 1", value=max_rows)
@@ -170,22 +290,25 @@ def row_sample(
                 )
             )
     frame = frame.select(names)
+    taken: Any
     if isinstance(frame, nw.LazyFrame):
-        total = int(frame.select(nw.len()).collect().item())
+        total = int(_first_row(frame.select(nw.len().alias("n")))[0])
+        if total == 0:
+            raise EmptyDataError(message("empty-data", what=message("the-data")))
         if total > max_rows:
-            raise DataError(message("row-sample-too-large", rows=total, max_rows=max_rows))
-        eager = frame.collect()
+            taken, key = _engine_sample(frame, total, max_rows, seed)
+        else:
+            taken, key = frame.collect(), "all"
     else:
-        eager = frame
-        total = len(eager)
-    if total == 0:
-        raise EmptyDataError(message("empty-data", what=message("the-data")))
-    taken: Any = eager
-    sampled = total > max_rows
-    if sampled:
-        rng = np.random.default_rng(seed)
-        index = np.sort(rng.choice(total, size=max_rows, replace=False))
-        taken = eager[index.tolist()]
+        total = len(frame)
+        if total == 0:
+            raise EmptyDataError(message("empty-data", what=message("the-data")))
+        taken, key = frame, "all"
+        if total > max_rows:
+            rng = np.random.default_rng(seed)
+            index = np.sort(rng.choice(total, size=max_rows, replace=False))
+            taken, key = frame[index.tolist()], "eager"
+    sampled = key != "all"
     arrays = {c: _as_array(taken[c]) for c in names}
     return RowSample(
         columns=MappingProxyType(arrays),
@@ -193,5 +316,5 @@ def row_sample(
         rows=len(taken),
         sampled=sampled,
         seed=seed if sampled else None,
-        method=SAMPLE_METHODS["eager" if sampled else "all"],
+        method=SAMPLE_METHODS[key],
     )
