@@ -15,6 +15,7 @@ Examples
 """
 
 from eerlijkheid._version import __version__
+from eerlijkheid.analyses import bias_clusters, composition_rates, proxy_strength, subgroup_scan
 from eerlijkheid.audit import AuditResult, audit
 from eerlijkheid.config import AuditConfig, Roles, SeverityThresholds
 from eerlijkheid.counts import CountTable, count_table
@@ -35,7 +36,17 @@ from eerlijkheid.exceptions import (
 )
 from eerlijkheid.findings import Finding
 from eerlijkheid.ingest import read_table, sniff_csv
-from eerlijkheid.metrics import METRICS, Disparity, GroupMetric, disparities, group_metrics
+from eerlijkheid.metrics import (
+    METRICS,
+    Disparity,
+    DisparityTable,
+    GroupMetric,
+    GroupMetricTable,
+    disparities,
+    disparity_table,
+    group_metric_table,
+    group_metrics,
+)
 
 __all__ = [
     "METRICS",
@@ -47,11 +58,13 @@ __all__ = [
     "CountsError",
     "DataError",
     "Disparity",
+    "DisparityTable",
     "EerlijkheidError",
     "EerlijkheidWarning",
     "EmptyDataError",
     "Finding",
     "GroupMetric",
+    "GroupMetricTable",
     "InvalidValuesError",
     "MixedTypesError",
     "ReadError",
@@ -62,9 +75,15 @@ __all__ = [
     "SingleLevelError",
     "__version__",
     "audit",
+    "bias_clusters",
+    "composition_rates",
     "count_table",
     "disparities",
+    "disparity_table",
+    "group_metric_table",
     "group_metrics",
+    "proxy_strength",
     "read_table",
     "sniff_csv",
+    "subgroup_scan",
 ]

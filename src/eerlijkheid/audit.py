@@ -607,7 +607,7 @@ def audit(
     Parameters
     ----------
     data : frame, CountTable, or path
-        Cases as rows (pandas, polars, pyarrow, DuckDB, Dask), pre-aggregated cells with a
+        Cases as rows (pandas, polars, pyarrow, DuckDB, Dask, Spark), pre-aggregated cells with a
         ``count`` column, an already built :class:`~eerlijkheid.counts.CountTable`, or a
         file path for :func:`~eerlijkheid.read_table`.
     decision, groups, outcome, score, weight, random_sample : str, optional

@@ -578,7 +578,7 @@ def bias_clusters(
     Parameters
     ----------
     data : frame
-        Rows are cases (pandas, polars, pyarrow, DuckDB, Dask): see
+        Rows are cases (pandas, polars, pyarrow, DuckDB, Dask, Spark): see
         :func:`eerlijkheid.ingest.row_sample`.
     features : sequence of str
         Columns to cluster on; numeric or categorical.  No protected attribute is needed.
