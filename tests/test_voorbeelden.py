@@ -36,6 +36,7 @@ SCRIPTS = {
     "duo_casus": ["duo_casus.py"],
     "grote_data": ["grote_data.py"],
     "grote_data_polars": ["grote_data.py", "--engine", "polars", "--rijen", "30000"],
+    "proxy_zonder_groep": ["proxy_zonder_groep.py"],
 }
 
 
@@ -288,6 +289,29 @@ def test_grote_data(runs: dict[str, Run], name: str, rows: int, engine: str) -> 
 
 
 # --- the README lists every example -----------------------------------------------------------
+
+
+def test_proxy_zonder_groep(runs: dict[str, Run]) -> None:
+    """Composition estimate against the rates pandas computes from the rows it never used."""
+    code, stdout, stderr = runs["proxy_zonder_groep"].result()
+    assert code == 0, stderr
+    folder = runs["proxy_zonder_groep"].folder
+    summary = json.loads((folder / "samenvatting.json").read_text(encoding="utf-8"))
+    table = pd.read_csv(folder / "selecties_en_samenstelling.csv", sep=";", decimal=",")
+    assert len(table) == 8 and table["zaken"].sum() == 20_000
+    from eerlijkheid.datasets import address_checks
+
+    frame = address_checks(n=20_000, seed=0)
+    known = frame[frame["migratieachtergrond"].notna()]
+    actual = known["gecontroleerd"].eq("ja").groupby(known["migratieachtergrond"]).mean()
+    for group, record in summary["composition"].items():
+        assert record["lower_bound"] <= actual[group] <= record["upper_bound"]
+        # homogeneity holds in this generator (selection depends on area, not on origin)
+        assert abs(record["rate"] - actual[group]) < 0.01, group
+    assert summary["findings"] == ["EE601", "EE603"]
+    (proxy,) = summary["proxy_findings"]
+    assert proxy == {"code": "EE601", "column": "postcodegebied", "group": ["niet-westers"]}
+    assert "zonder aanname tussen" in stdout
 
 
 def test_readme_lists_every_example() -> None:
