@@ -44,7 +44,7 @@ SNAPSHOTS = HERE / "snapshots" / "report_html"
 ARTIFACTS = HERE / "artifacts"
 UPDATE = os.environ.get("EERLIJKHEID_UPDATE_SNAPSHOTS") == "1"
 
-SECTIONS = ["summary", "toets", "charts", "unanswered", "methods"]
+SECTIONS = ["summary", "toets", "charts", "search", "unanswered", "methods"]
 PARTS = ["deel-1", "deel-2", "onderzoek", "deel-3", "deel-4"]
 TINY = "piepklein"
 EVIL = "<script>alert(1)</script>"
@@ -285,6 +285,7 @@ def test_sections_in_order(demo_nl):
         "Samenvatting",
         "Per deel van de toets",
         "Grafieken",
+        "Zoektochten: proxy's en groepen die niemand noemde",
         "Wat de data niet kon beantwoorden",
         "Methoden",
     ]
@@ -413,6 +414,7 @@ def test_english_report_has_english_text(demo_en):
         "Summary",
         "By part of the toets",
         "Charts",
+        "Searches: proxies and groups nobody named",
         "What the data could not answer",
         "Methods",
     ]
@@ -440,7 +442,10 @@ def _pct(value: float) -> str:
 
 def test_chain_section_has_a_chart_per_attribute(chain, chain_nl):
     tree = Tree(chain_nl)
-    assert [n.attrs["id"] for n in tree.all("section", "major")] == SECTIONS
+    # one group attribute and no inputs: nothing to search, so no search section
+    assert chain.subgroups is None and chain.proxies is None and chain.clusters is None
+    expected = [s for s in SECTIONS if s != "search"]
+    assert [n.attrs["id"] for n in tree.all("section", "major")] == expected
     section = tree.by_id("chain")
     assert section.parent is tree.by_id("charts")
     assert tree.by_id("chain-heading").text() == "Per processtap"
@@ -778,3 +783,22 @@ def test_chromium_renders_the_chain_section(tmp_path, chain_nl):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(shot, ARTIFACTS / "report_html_chain_nl.png")
+
+
+def test_search_section_tables_match_the_result(demo, demo_nl):
+    """The search section shows the scan's worst-off subgroups with the JSON's numbers."""
+    result = demo
+    tree = Tree(demo_nl)
+    section = tree.by_id("search")
+    text = " ".join(section.text().split())
+    data = result.to_dict()
+    for record in data["subgroups"]["top"]:
+        labels = ", ".join(
+            f"{a} = {g}" for a, g in zip(record["attributes"], record["group"], strict=True)
+        )
+        assert labels in text
+        if not record["suppressed"]:
+            assert _pct(record["group_value"]) in text
+    for a in data["proxies"]["associations"]:
+        assert f"{a['attribute']} = {a['strongest_group']}" in text
+    assert not re.search(r"\d\.\d{2}(?!\d)", text), "English decimal point in a Dutch report"

@@ -1350,6 +1350,115 @@ def _methods(data: Record, fmt: _Format) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _SearchRow:
+    cells: tuple[str, ...]
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class _Search:
+    proxies: tuple[_SearchRow, ...]
+    proxies_note: str
+    subgroups: tuple[_SearchRow, ...]
+    subgroups_note: str
+    cluster: str
+
+
+def _search(data: Record, fmt: _Format) -> _Search | None:
+    """Tables of the searches: proxies of the inputs, worst-off subgroups, the cluster."""
+    proxies, scan, clusters = data.get("proxies"), data.get("subgroups"), data.get("clusters")
+    if proxies is None and scan is None and clusters is None:
+        return None
+    proxy_rows: list[_SearchRow] = []
+    proxies_note = ""
+    if proxies is not None:
+        for a in sorted(proxies["associations"], key=lambda r: (r["attribute"], r["rank"])):
+            best = next((g for g in a["groups"] if g["group"] == a["strongest_group"]), None)
+            interval = (
+                fmt.t(
+                    "html-search-interval",
+                    low=fmt.plain(best["auc_interval"]["low"]),
+                    high=fmt.plain(best["auc_interval"]["high"]),
+                )
+                if best is not None
+                else fmt.undefined
+            )
+            proxy_rows.append(
+                _SearchRow(
+                    cells=(
+                        str(a["rank"]),
+                        str(a["feature"]),
+                        f"{a['attribute']} = {a['strongest_group']}",
+                        fmt.plain(a["strength"]),
+                        interval,
+                        fmt.plain(a["cramers_v"]),
+                    ),
+                    suppressed=False,
+                )
+            )
+        proxies_note = fmt.t(
+            "html-search-proxies-note",
+            rows=fmt.count(proxies["rows"]),
+            total=fmt.count(proxies["total_rows"]),
+            folds=proxies["cv"],
+        )
+    subgroup_rows: list[_SearchRow] = []
+    subgroups_note = ""
+    if scan is not None:
+        for record in scan["top"]:
+            labels = ", ".join(
+                f"{a} = {g}" for a, g in zip(record["attributes"], record["group"], strict=True)
+            )
+            small = bool(record.get("suppressed"))
+            subgroup_rows.append(
+                _SearchRow(
+                    cells=(
+                        str(record["rank"]),
+                        labels,
+                        fmt.count(record["group_denominator"]),
+                        fmt.pct(record["group_value"]),
+                        fmt.pct(record["reference_value"]),
+                        fmt.ratio(record["ratio"]),
+                        fmt.pvalue(record["pvalue_adjusted"]),
+                    ),
+                    suppressed=small,
+                )
+            )
+        subgroups_note = fmt.t(
+            "html-search-subgroups-note",
+            tested=fmt.count(scan["tested"]),
+            untested=fmt.count(scan["not_tested"]),
+            order=scan["max_order"],
+            size=fmt.count(scan["min_size"]),
+        )
+    cluster = ""
+    if clusters is not None and clusters["tests"]:
+        test = clusters["tests"][0]
+        comparison = test["comparison"]
+        described = next((c for c in clusters["clusters"] if c["label"] == test["label"]), None)
+        if described is not None and not comparison.get("suppressed"):
+            cluster = fmt.t(
+                "html-search-cluster",
+                label=test["label"],
+                target=clusters["target"],
+                value=fmt.pct(comparison["group_value"]),
+                rest=fmt.pct(comparison["reference_value"]),
+                ratio=fmt.ratio(comparison["ratio"]),
+                pvalue=fmt.pvalue(comparison["pvalue_adjusted"]),
+                description=described["description"],
+            )
+        elif described is not None:
+            cluster = fmt.t("html-search-cluster-suppressed", label=test["label"])
+    return _Search(
+        proxies=tuple(proxy_rows),
+        proxies_note=proxies_note,
+        subgroups=tuple(subgroup_rows),
+        subgroups_note=subgroups_note,
+        cluster=cluster,
+    )
+
+
 def render_html(
     result: AuditResult, *, language: str | None = None, threshold: int | None = None
 ) -> str:
@@ -1433,6 +1542,7 @@ def render_html(
         others=others,
         charts=charts,
         chain=_chain_charts(data, fmt),
+        search=_search(data, fmt),
         random_sample=data["roles"]["random_sample"],
         level=fmt.level(data["config"]["confidence_level"]),
         unanswered=_unanswered(data, texts),
