@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +62,10 @@ def _column(values: npt.ArrayLike, dtype: type) -> npt.NDArray[Any]:
     return array
 
 
-class _Columns:
+_Row = TypeVar("_Row")
+
+
+class _Columns(Generic[_Row]):
     """Shared behaviour of the two tables (array fields, length, indexing, selection)."""
 
     _ints: ClassVar[tuple[str, ...]]
@@ -93,9 +96,40 @@ class _Columns:
         rows = np.arange(len(self))[np.asarray(indices)]
         return {name: getattr(self, name)[rows] for name in (*self._ints, *self._floats)}
 
+    def _build(self, rows: IntArray | None) -> Iterator[_Row]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_Row, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _Row | tuple[_Row, ...]:
+        """Return the row(s) as result object(s), built now.
+
+        Parameters
+        ----------
+        index : int or slice
+            Row position(s).
+
+        Returns
+        -------
+        object or tuple
+            One object for an integer, a tuple for a slice.
+        """
+        where = self._positions(index)
+        if isinstance(where, range):
+            return tuple(self._build(np.asarray(where, dtype=np.int64)))
+        return next(self._build(np.array([where], dtype=np.int64)))
+
+    def __iter__(self) -> Iterator[_Row]:
+        """Iterate over the rows as result objects (built while iterating)."""
+        return self._build(None)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
-class GroupMetricTable(_Columns):
+class GroupMetricTable(_Columns[GroupMetric]):
     """Metrics per group as columns: the columnar form of :func:`group_metrics`.
 
     Every array has one element per row (one metric for one group); rows are ordered
@@ -175,34 +209,6 @@ class GroupMetricTable(_Columns):
             f"groupings={list(self.groupings)}, method={self.method!r}, "
             f"confidence_level={self.confidence_level!r})"
         )
-
-    @overload
-    def __getitem__(self, index: int) -> GroupMetric: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[GroupMetric, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> GroupMetric | tuple[GroupMetric, ...]:
-        """Return the row(s) as :class:`GroupMetric` object(s), built now.
-
-        Parameters
-        ----------
-        index : int or slice
-            Row position(s).
-
-        Returns
-        -------
-        GroupMetric or tuple of GroupMetric
-            One object for an integer, a tuple for a slice.
-        """
-        where = self._positions(index)
-        if isinstance(where, range):
-            return tuple(self._build(np.asarray(where, dtype=np.int64)))
-        return next(self._build(np.array([where], dtype=np.int64)))
-
-    def __iter__(self) -> Iterator[GroupMetric]:
-        """Iterate over the rows as :class:`GroupMetric` objects (built while iterating)."""
-        return self._build(None)
 
     def _build(self, rows: IntArray | None) -> Iterator[GroupMetric]:
         def col(name: str) -> list[Any]:
@@ -331,7 +337,7 @@ class GroupMetricTable(_Columns):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class DisparityTable(_Columns):
+class DisparityTable(_Columns[Disparity]):
     """Group-versus-reference comparisons as columns: the columnar form of :func:`disparities`.
 
     Every array has one element per row (one group compared with its reference on one
@@ -490,34 +496,6 @@ class DisparityTable(_Columns):
             f"groupings={list(self.groupings)}, adjustment={self.adjustment!r}, "
             f"confidence_level={self.confidence_level!r}, weighted={self.weighted!r})"
         )
-
-    @overload
-    def __getitem__(self, index: int) -> Disparity: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Disparity, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Disparity | tuple[Disparity, ...]:
-        """Return the row(s) as :class:`Disparity` object(s), built now.
-
-        Parameters
-        ----------
-        index : int or slice
-            Row position(s).
-
-        Returns
-        -------
-        Disparity or tuple of Disparity
-            One object for an integer, a tuple for a slice.
-        """
-        where = self._positions(index)
-        if isinstance(where, range):
-            return tuple(self._build(np.asarray(where, dtype=np.int64)))
-        return next(self._build(np.array([where], dtype=np.int64)))
-
-    def __iter__(self) -> Iterator[Disparity]:
-        """Iterate over the rows as :class:`Disparity` objects (built while iterating)."""
-        return self._build(None)
 
     def _build(self, rows: IntArray | None) -> Iterator[Disparity]:
         def col(name: str) -> list[Any]:
