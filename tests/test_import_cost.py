@@ -4,8 +4,10 @@ Each check runs in a fresh interpreter and reads ``sys.modules`` afterwards.
 
 Where it holds: ``import eerlijkheid`` imports no dataframe library but narwhals and
 pyarrow; an audit of a polars frame (eager or lazy) imports no pandas, DuckDB, Dask or
-Spark; an audit of a DuckDB relation imports no pandas and no polars; the per-feature
-tables and a row sample inside those engines neither.
+Spark, also with strata and a score (the Mantel-Haenszel analysis is closed-form numpy)
+and with ``inputs`` when the row-level analyses are off; an audit of a DuckDB relation
+imports no pandas and no polars; the per-feature tables and a row sample inside those
+engines neither.
 
 Where it does not hold, and why:
 
@@ -13,10 +15,8 @@ Where it does not hold, and why:
 * PySpark: ``pyspark`` imports pandas itself when a session starts.
 * pyarrow: pyarrow imports pandas whenever it converts Python objects or reads parquet
   (``pa.table`` from lists, ``pyarrow.parquet``), before eerlijkheid sees the table.
-* Mantel-Haenszel comparisons (``strata=``, ``stages=``, and the equal-risk comparison of
-  a ``score=``) use statsmodels' ``StratifiedTable``, and statsmodels imports pandas.
-* ``inputs=`` with a random arm: the proxy-strength analysis cross-validates with
-  scikit-learn, and scikit-learn imports pandas.
+* ``inputs=`` on rows: the proxy-strength analysis and the clustering use scikit-learn,
+  and scikit-learn imports pandas (``AuditConfig(row_analyses=False)`` turns them off).
 """
 
 from __future__ import annotations
@@ -85,6 +85,11 @@ def test_auditing_a_polars_frame_imports_no_pandas(kind):
     result = ee.audit(frame, **roles)
     assert result.provenance.backend == "polars"
     ee.audit(frame, decision="d", groups=["g", "h"], weight="w")
+    stratified = ee.audit(frame, decision="d", groups=["g"], strata=["h"], outcome="y",
+                          score="x")
+    assert stratified.stratified and stratified.scores is not None
+    no_rows = ee.audit(frame, **roles, inputs=["x"], config=ee.AuditConfig(row_analyses=False))
+    assert no_rows.proxies is None and no_rows.suitability is not None
     tables = feature_outcome_tables(frame, feature_roles, ["x", "h"], binning="quantile")
     assert set(tables) == {{"x", "h"}}
     s = row_sample(frame, ["g", "x"], max_rows=100, seed=1)

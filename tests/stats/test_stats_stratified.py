@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -102,6 +104,21 @@ def test_random_strata_match_statsmodels() -> None:
         assert res.statistic == pytest.approx(st.test_null_odds().statistic, rel=1e-9)
         assert res.common_odds_ratio == pytest.approx(st.oddsratio_pooled, rel=1e-12)
         assert res.homogeneity_pvalue == pytest.approx(st.test_equal_odds().pvalue, rel=1e-6)
+        low, high = st.oddsratio_pooled_confint(alpha=0.1)
+        ci = res.confidence_interval(confidence_level=0.9)
+        assert (ci.low, ci.high) == pytest.approx((low, high), rel=1e-10)
+
+
+def test_closed_form_needs_neither_statsmodels_nor_pandas() -> None:
+    """The formulas are numpy: a polars user's stratified audit does not load pandas."""
+    code = (
+        "import sys; from eerlijkheid.stats import mantel_haenszel; "
+        "r = mantel_haenszel([512, 353], [825, 560], [89, 17], [108, 25]); "
+        "r.confidence_interval(); "
+        "print(sorted(m for m in ('pandas', 'statsmodels') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_continuity_correction_only_when_delta_at_least_half() -> None:

@@ -3,7 +3,8 @@
 Each stratum k contributes the 2x2 table ``[[group_count[k], group_nobs[k] -
 group_count[k]], [reference_count[k], reference_nobs[k] - reference_count[k]]]``;
 the common odds ratio is the group's odds over the reference's odds.  The numbers
-follow R's ``mantelhaen.test`` (computed with statsmodels' ``StratifiedTable``).
+follow R's ``mantelhaen.test``; they are computed here in closed form (numpy), and the
+tests check them against R's published output and statsmodels' ``StratifiedTable``.
 
 Conventions
 -----------
@@ -16,7 +17,7 @@ Conventions
 * When the common odds ratio is 0, infinite or undefined the interval is ``(0, inf)``.
 * The continuity correction (default, as R) subtracts 1/2 from ``|sum(a - E[a])|`` only
   when that is at least 1/2 (as R; statsmodels subtracts it always).
-* The Breslow-Day homogeneity p-value (statsmodels ``test_equal_odds``, no Tarone
+* The Breslow-Day homogeneity p-value (as statsmodels ``test_equal_odds``, no Tarone
   adjustment) is NaN with fewer than two strata or when it is not computable.
 * ``crude`` compares the collapsed table summed over ALL strata (the unstratified
   comparison, including strata dropped above).
@@ -24,7 +25,6 @@ Conventions
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +54,64 @@ def _tables(
     a, m1, c, m2 = x1[used], n1[used], x2[used], n2[used]
     tables = np.array([[a, m1 - a], [c, m2 - c]], dtype=np.float64).reshape(2, 2, -1)
     return tables, used
+
+
+def _cmh_statistic(tables: FloatArray, *, correction: bool) -> float:
+    """Cochran-Mantel-Haenszel chi-square (1 df); NaN when its variance is zero."""
+    a, b, c, d = tables[0, 0], tables[0, 1], tables[1, 0], tables[1, 1]
+    n = a + b + c + d
+    delta = abs(float(np.sum(a - (a + b) * (a + c) / n)))
+    if correction and delta >= 0.5:  # R's rule: correct only when |delta| >= 1/2
+        delta -= 0.5
+    variance = float(np.sum((a + b) * (c + d) * (a + c) * (b + d) / (n**2 * (n - 1.0))))
+    return delta**2 / variance if variance > 0 else float("nan")
+
+
+def _mh_odds_ratio(tables: FloatArray) -> float:
+    """Mantel-Haenszel common odds ratio: sum(a d / n) / sum(b c / n)."""
+    a, b, c, d = tables[0, 0], tables[0, 1], tables[1, 0], tables[1, 1]
+    n = a + b + c + d
+    return float(np.sum(a * d / n) / np.sum(b * c / n))
+
+
+def _rbg_log_se(tables: FloatArray) -> float:
+    """Robins-Breslow-Greenland standard error of the log common odds ratio."""
+    a, b, c, d = tables[0, 0], tables[0, 1], tables[1, 0], tables[1, 1]
+    n = a + b + c + d
+    p, q = (a + d) / n, (b + c) / n
+    r, s = a * d / n, b * c / n
+    big_r, big_s = float(np.sum(r)), float(np.sum(s))
+    variance = (
+        float(np.sum(p * r)) / (2.0 * big_r**2)
+        + float(np.sum(p * s + q * r)) / (2.0 * big_r * big_s)
+        + float(np.sum(q * s)) / (2.0 * big_s**2)
+    )
+    return float(np.sqrt(variance))
+
+
+def _breslow_day_pvalue(tables: FloatArray, odds_ratio: float) -> float:
+    """Breslow-Day test of a common odds ratio (no Tarone adjustment), K - 1 df."""
+    a, b, c, d = tables[0, 0], tables[0, 1], tables[1, 0], tables[1, 1]
+    row, col, rest = a + b, a + c, d - a
+    # the expected first cell e solves (e (rest + e)) / ((row - e) (col - e)) = odds_ratio:
+    # (1 - OR) e^2 + (OR (row + col) + rest) e - OR row col = 0
+    quad = 1.0 - odds_ratio
+    lin = odds_ratio * (row + col) + rest
+    const = -odds_ratio * row * col
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if quad == 0.0:
+            expected = -const / lin
+        else:
+            expected = (-lin + np.sqrt(lin**2 - 4.0 * quad * const)) / (2.0 * quad)
+        variance = 1.0 / (
+            1.0 / expected
+            + 1.0 / (col - expected)
+            + 1.0 / (row - expected)
+            + 1.0 / (rest + expected)
+        )
+        statistic = float(np.sum((a - expected) ** 2 / variance))
+    df = tables.shape[2] - 1
+    return float(special.chdtrc(df, statistic)) if np.isfinite(statistic) else float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,14 +188,13 @@ class MantelHaenszelResult:
         tables, _ = _tables(
             self.group_count, self.group_nobs, self.reference_count, self.reference_nobs
         )
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            from statsmodels.stats.contingency_tables import (
-                StratifiedTable,
-            )  # heavy: only when used
-
-            low, high = StratifiedTable(tables).oddsratio_pooled_confint(alpha=1.0 - level)
-        return ConfidenceInterval(low=float(low), high=float(high))
+        with np.errstate(all="ignore"):
+            se = _rbg_log_se(tables)
+        z = float(special.ndtri(0.5 + level / 2.0))
+        log_or = float(np.log(estimate))
+        return ConfidenceInterval(
+            low=float(np.exp(log_or - z * se)), high=float(np.exp(log_or + z * se))
+        )
 
 
 def mantel_haenszel(
@@ -219,22 +276,11 @@ def mantel_haenszel(
     nan = float("nan")
     statistic = pvalue = odds_ratio = homogeneity = nan
     if n_used > 0:
-        a, b, c, d = tables[0, 0], tables[0, 1], tables[1, 0], tables[1, 1]
-        n = a + b + c + d
-        delta = float(np.sum(a - (a + b) * (a + c) / n))
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            from statsmodels.stats.contingency_tables import (
-                StratifiedTable,
-            )  # heavy: only when used
-
-            st = StratifiedTable(tables)
-            # R's rule: correct only when |delta| >= 1/2.
-            null = st.test_null_odds(correction=bool(correction and abs(delta) >= 0.5))
-            statistic = float(null.statistic)
-            odds_ratio = float(st.oddsratio_pooled)
+        with np.errstate(all="ignore"):
+            statistic = _cmh_statistic(tables, correction=correction)
+            odds_ratio = _mh_odds_ratio(tables)
             if n_used >= 2:
-                homogeneity = float(st.test_equal_odds(adjust=False).pvalue)
+                homogeneity = _breslow_day_pvalue(tables, odds_ratio)
         if not np.isfinite(statistic):
             statistic = nan
         pvalue = float(special.chdtrc(1.0, statistic))
