@@ -174,3 +174,31 @@ def test_every_renderer_handles_a_full_process_audit(process):
     import json
 
     Draft202012Validator(schema()).validate(json.loads(outputs["json"]))
+
+
+def test_the_cluster_finding_says_which_cases_were_clustered():
+    """In the audit the clusters are of the profile's selected cases (random arm left out)."""
+    frame = welfare_reexamination(n=60_000, seed=8)
+    for language, text in (
+        ("nl", "zaken met geselecteerd = ja, aselect = nee"),
+        ("en", "cases with geselecteerd = yes, aselect = no"),
+    ):
+        result = ee.audit(
+            frame,
+            decision="geselecteerd",
+            groups=["migratieachtergrond"],
+            outcome="onrechtmatig",
+            random_sample="aselect",
+            reference={"migratieachtergrond": "geen"},
+            inputs=["taalvaardigheid", "inkomen_bijverdiensten", "risicoscore"],
+            language=language,
+        )
+        assert result.clusters is not None
+        assert dict(result.clusters.keep) == {"geselecteerd": True, "aselect": False}
+        # every clustered case is a selected case of the profile arm
+        kept = frame["geselecteerd"] & ~frame["aselect"] & frame["onrechtmatig"].notna()
+        c = result.clusters
+        assert c.rows - c.rows_excluded - c.rows_without_target == int(kept.sum())
+        assert int((c.labels > 0).sum()) == int(kept.sum())  # every kept case has a cluster
+        (f,) = [f for f in result.findings if f.code == "EE612"]
+        assert text in f.message

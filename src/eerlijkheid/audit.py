@@ -521,6 +521,7 @@ def _clusters_record(result: BiasClusters | None, language: str) -> dict[str, An
         "sample_method": result.sample_method,
         "rows_without_target": result.rows_without_target,
         "rows_excluded": result.rows_excluded,
+        "keep": result.keep,
         "adjustment": result.adjustment,
         "method": result.method,
     }

@@ -91,6 +91,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -309,6 +310,8 @@ class BiasClusters:
         Rows left out because the target is missing.
     rows_excluded : int
         Rows left out by ``keep`` (e.g. the random arm, or the cases not selected).
+    keep : mapping of str to bool
+        The conditions of ``keep`` (empty: every row with a target).
     confidence_level, alpha : float
         Level of the intervals; significance level.
     adjustment : str
@@ -337,6 +340,7 @@ class BiasClusters:
     sample_method: str
     rows_without_target: int
     rows_excluded: int
+    keep: Mapping[str, bool]
     confidence_level: float
     alpha: float
     adjustment: str
@@ -852,6 +856,7 @@ def bias_clusters(
         sample_method=sample.method,
         rows_without_target=int((~has_target & ~excluded).sum()),
         rows_excluded=int(excluded.sum()),
+        keep=MappingProxyType({k: bool(v) for k, v in conditions.items()}),
         confidence_level=settings.confidence_level,
         alpha=settings.alpha,
         adjustment=settings.adjust,

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from eerlijkheid.analyses.clusters import BiasClusters
@@ -40,7 +41,7 @@ from eerlijkheid.findings._model import (
     severity_of_ratio,
 )
 from eerlijkheid.findings._rules import Msg, Num, Pct, _finding, _labels, disparity_evidence
-from eerlijkheid.i18n import LANGUAGES, get_language
+from eerlijkheid.i18n import LANGUAGES, get_language, message
 
 __all__ = ["group_findings"]
 
@@ -165,6 +166,22 @@ def _intersections(scan: SubgroupScan, config: AuditConfig, language: str) -> li
     return out
 
 
+def _cases(size: int, keep: Mapping[str, bool], language: str) -> str:
+    """Say how many and which cases were clustered, e.g. "812 zaken met geselecteerd = ja"."""
+    if not keep:
+        return message("cluster-cases", language=language, size=size)
+    conditions = ", ".join(
+        message(
+            "cluster-keep-condition",
+            language=language,
+            column=column,
+            value=message("cluster-keep-yes" if value else "cluster-keep-no", language=language),
+        )
+        for column, value in keep.items()
+    )
+    return message("cluster-cases-with", language=language, size=size, conditions=conditions)
+
+
 def _clusters(result: BiasClusters, config: AuditConfig, language: str) -> list[Finding]:
     out: list[Finding] = []
     t = config.thresholds
@@ -198,6 +215,11 @@ def _clusters(result: BiasClusters, config: AuditConfig, language: str) -> list[
         for c in cluster.contrasts[:3]:
             key = c.feature if c.level is None else f"{c.feature}={c.level}"
             evidence[f"standardized_difference[{key}]"] = c.standardized_difference
+        size = cluster.size_fit + cluster.size_held_out
+        cases = _Texts(
+            "cluster-cases",
+            texts=tuple((lang, _cases(size, result.keep, lang)) for lang in LANGUAGES),
+        )
         description = _Texts(
             "cluster-no-description",
             texts=tuple((lang, cluster.describe(language=lang)) for lang in LANGUAGES),
@@ -217,7 +239,7 @@ def _clusters(result: BiasClusters, config: AuditConfig, language: str) -> list[
                 evidence=evidence,
                 language=language,
                 label=cluster.label,
-                size=cluster.size_fit + cluster.size_held_out,
+                cases=cases,
                 target=result.target,
                 value=Pct(d.group_value),
                 rest_value=Pct(d.reference_value),
