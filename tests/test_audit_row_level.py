@@ -138,3 +138,29 @@ def test_same_seed_same_json(frame):
     }
     first = ee.audit(frame, **kwargs).to_json()
     assert ee.audit(frame, **kwargs).to_json() == first
+
+
+def test_custom_yes_no_spellings_reach_the_row_level_analyses(frame):
+    """The clustering reads the decision and outcome with the audit's own extra spellings."""
+    spelled = frame.assign(
+        gecontroleerd=frame["gecontroleerd"].map({"ja": "Gecontroleerd", "nee": "Niet"}),
+        overtreding=frame["overtreding"].map({"ja": "Overtreding", "nee": "Geen"}),
+    )
+    spellings = {"Gecontroleerd": True, "Niet": False, "Overtreding": True, "Geen": False}
+    kwargs = {
+        "groups": ["migratieachtergrond"],
+        "random_sample": "steekproef",
+        "inputs": INPUTS,
+        "config": ee.AuditConfig(order=1, max_rows=5_000),
+    }
+    plain = ee.audit(frame, decision="gecontroleerd", outcome="overtreding", **kwargs)
+    custom = ee.audit(
+        spelled,
+        decision="gecontroleerd",
+        outcome="overtreding",
+        binary_values=spellings,
+        **kwargs,
+    )
+    assert plain.clusters is not None and custom.clusters is not None
+    assert custom.clusters.rows == plain.clusters.rows
+    assert (custom.clusters.labels == plain.clusters.labels).all()

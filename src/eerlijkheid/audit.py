@@ -772,6 +772,7 @@ def audit(
                 target=roles.outcome,
                 harm="lower",
                 keep=keep,
+                binary_values=roles.binary_values,
                 config=settings,
                 max_rows=settings.max_rows,
                 seed=settings.seed,

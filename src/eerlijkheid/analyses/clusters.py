@@ -415,7 +415,9 @@ class BiasClusters:
 # -- preparation ---------------------------------------------------------------------------
 
 
-def _binary_target(values: npt.NDArray[Any], column: str) -> FloatArray:
+def _binary_target(
+    values: npt.NDArray[Any], column: str, spellings: Mapping[str, bool] | None = None
+) -> FloatArray:
     """0/1 with NaN for missing; anything else is an error naming the value."""
     if values.dtype == np.float64:
         bad = ~np.isnan(values) & (values != 0) & (values != 1)
@@ -430,7 +432,9 @@ def _binary_target(values: npt.NDArray[Any], column: str) -> FloatArray:
         if value is None:
             continue
         key = str(value).strip().lower()
-        if key in BINARY_TRUE:
+        if spellings and key in spellings:
+            result[i] = float(spellings[key])
+        elif key in BINARY_TRUE:
             result[i] = 1.0
         elif key in BINARY_FALSE:
             result[i] = 0.0
@@ -576,6 +580,7 @@ def bias_clusters(
     max_rows: int = DEFAULT_MAX_ROWS,
     seed: int = 0,
     keep: Mapping[str, bool] | None = None,
+    binary_values: Mapping[str, bool] | None = None,
 ) -> BiasClusters:
     """Find the cluster of cases that is worst off, and test it on held-out cases.
 
@@ -620,6 +625,9 @@ def bias_clusters(
         Keep only the rows where each of these binary columns has this value, e.g.
         ``{"aselect": False}`` (leave out the random arm) or ``{"geselecteerd": True}``
         (the selected cases, to compare hit rates).  Missing values count as "no".
+    binary_values : mapping of str to bool, optional
+        Extra yes/no spellings of the target and the ``keep`` columns, as
+        :attr:`eerlijkheid.config.Roles.binary_values`.
 
     Returns
     -------
@@ -679,11 +687,12 @@ def bias_clusters(
         _check(column not in (target, *feature_list), "keep", "other columns", column)
     wanted = [*feature_list, target, *conditions]
     sample = row_sample(data, wanted, max_rows=max_rows, seed=seed)
-    y_all = _binary_target(sample.columns[target], target)
+    extra = {str(k).strip().lower(): bool(v) for k, v in (binary_values or {}).items()}
+    y_all = _binary_target(sample.columns[target], target, extra)
     has_target = ~np.isnan(y_all)
     excluded = np.zeros(y_all.shape[0], dtype=bool)
     for column, value in conditions.items():
-        excluded |= (_binary_target(sample.columns[column], column) == 1.0) != bool(value)
+        excluded |= (_binary_target(sample.columns[column], column, extra) == 1.0) != bool(value)
     rows = np.flatnonzero(has_target & ~excluded)
     columns = {name: sample.columns[name][rows] for name in feature_list}
     y = y_all[rows]
