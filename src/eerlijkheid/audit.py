@@ -725,21 +725,21 @@ def audit(
         if has_risk and table.names_with_role(Role.OUTCOME)
         else None
     )
+    # the inputs that are columns of the rows (the schema is read once)
+    present: list[str] = []
+    if frame is not None and settings.inputs:
+        columns = set(column_names(frame))
+        present = [c for c in settings.inputs if c in columns]
     suitability = None
     if not settings.favourable:
         features = None
-        if frame is not None and roles.random_sample and roles.outcome and settings.inputs:
-            present = [c for c in settings.inputs if c in column_names(frame)]
-            if present:
-                features = feature_outcome_tables(frame, roles, present, binning="quantile")
+        if present and roles.random_sample and roles.outcome:
+            features = feature_outcome_tables(frame, roles, present, binning="quantile")
         suitability = analyse_suitability(table, settings, features=features)
     subgroups = (
         subgroup_scan(table, settings) if settings.order >= 2 and len(table.groups) >= 2 else None
     )
-    row_features: list[str] = []
-    if frame is not None and settings.row_analyses and settings.inputs and roles.weight is None:
-        columns = column_names(frame)
-        row_features = [c for c in settings.inputs if c in columns]
+    row_features = present if settings.row_analyses and roles.weight is None else []
     proxy_inputs = [c for c in row_features if c not in table.groups]
     proxies = (
         proxy_strength(
