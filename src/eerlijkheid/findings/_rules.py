@@ -7,13 +7,20 @@ message from the message catalogue (``locale/findings.toml``).
 Rules, in the words of the audit:
 
 * **EE101 / EE102** — every input variable that is, or stands for, a protected ground:
-  race indicators (CRM list) are ``critical``, other grounds ``high``.
+  race indicators (CRM list) are ``critical``, other grounds ``high``.  EE101 states the
+  norm of its own ground: race never, nationality only in very exceptional cases; it carries
+  the norm of that ground only (``crm-ras`` or ``crm-nationaliteit``).
 * **EE201 / EE202 / EE203 / EE204** — a comparison becomes a finding when the group is
   worse off than its reference (or, for metrics where neither side is worse, differs from
   it), its ratio reaches ``thresholds.low`` (severity ``low``, ``medium``, ``high``) and its
   test gives at least *indicative* evidence (unadjusted p below ``alpha``).  Comparisons that
   are inconclusive make no disparity finding; when they also lack power they make EE401.
-* **EE205** — outcomes observed only for selected cases (caveat, ``info``).
+* **EE205** — outcomes observed only for selected cases (caveat, ``info``).  With a random
+  sample the message points to it as the unbiased estimate instead of advising one.
+
+A norm of :data:`RACE_GROUP_NORMS` (the CRM's "disproportioneel") is about groups defined by
+race or nationality only: a finding carries it only when one of its group attributes is, or
+is declared as, such a ground (:func:`race_defined`).
 * **EE301 / EE302** — a crude disparity that is established and material survives the
   stratum (EE301, graded on the Mantel–Haenszel common odds ratio) or disappears within it
   (EE302, ``info``).
@@ -33,6 +40,7 @@ from eerlijkheid.analyses import (
     GroundMatch,
     StratifiedComparison,
     SufficiencyCheck,
+    find_direct_grounds,
 )
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import CountTable
@@ -49,7 +57,45 @@ from eerlijkheid.findings._model import (
 from eerlijkheid.i18n import LANGUAGES, message
 from eerlijkheid.metrics import Disparity
 
-__all__ = ["derive_findings", "disparity_evidence"]
+__all__ = ["RACE_GROUP_NORMS", "derive_findings", "disparity_evidence", "race_defined"]
+
+#: Norms that apply only to a group defined by race or nationality.  The CRM
+#: Toetsingskader calls a profile disproportionate when it raises the chance of being
+#: investigated *for a group defined by race or nationality* above the chance under random
+#: checks; for any other group the comparison with the random sample stands, the norm not.
+RACE_GROUP_NORMS = frozenset({"crm-disproportioneel"})
+
+#: The norm of each race-kind ground in EE101 (nationality has its own CRM norm).
+_GROUND_NORMS = {"nationality": "crm-nationaliteit"}
+_RACE_NORM = "crm-ras"
+
+
+def race_defined(attributes: Sequence[str], declared: Mapping[str, str] | None = None) -> bool:
+    """Whether a group attribute is, or is declared as, a race or nationality ground.
+
+    Parameters
+    ----------
+    attributes : sequence of str
+        The group attributes (column names) of a finding's subject.
+    declared : mapping of str to str, optional
+        Declared meanings of columns (``AuditConfig.declared_grounds``).
+
+    Returns
+    -------
+    bool
+        True when the direct-grounds vocabulary recognises (or the user declared) one of
+        the attributes as a race indicator or nationality.
+
+    Examples
+    --------
+    >>> race_defined(["migratieachtergrond", "geslacht"])
+    True
+    >>> race_defined(["wijk"])
+    False
+    >>> race_defined(["wijk"], declared={"wijk": "origin"})
+    True
+    """
+    return any(m.kind == "race" for m in find_direct_grounds(attributes, declared=declared))
 
 
 def _fmt(value: float, language: str, digits: int = 2) -> str:
@@ -114,17 +160,30 @@ def _finding(
     subject: Subject,
     evidence: Mapping[str, EvidenceValue],
     language: str,
+    key: str | None = None,
+    norms: Sequence[str] | None = None,
+    declared: Mapping[str, str] | None = None,
     **fields: object,
 ) -> Finding:
+    """Build a finding of ``code``: registry data, and the message in every language.
+
+    ``key`` replaces the message key ``finding-{code}`` (a variant of the message);
+    ``norms`` replaces the registry's norms; a norm of :data:`RACE_GROUP_NORMS` is kept
+    only when the subject's group attributes are race-defined (``declared`` as in
+    :func:`race_defined`).
+    """
     registered = get_code(code)
     messages: dict[str, str] = {
         lang: message(
-            f"finding-{code}",
+            key or f"finding-{code}",
             language=lang,
             **_render(fields, lang),
         )
         for lang in LANGUAGES
     }
+    chosen = tuple(registered.norms if norms is None else norms)
+    if RACE_GROUP_NORMS.intersection(chosen) and not race_defined(subject.attributes, declared):
+        chosen = tuple(n for n in chosen if n not in RACE_GROUP_NORMS)
     return Finding(
         code=code,
         name=registered.name,
@@ -135,7 +194,7 @@ def _finding(
         message=messages[language],
         messages=messages,
         toets_parts=registered.toets_parts,
-        norms=registered.norms,
+        norms=chosen,
     )
 
 
@@ -240,6 +299,7 @@ def _comparison_findings(
                 ),
                 evidence=disparity_evidence(d),
                 language=language,
+                declared=config.declared_grounds,
                 metric=Msg(metric_label_key(d.metric, favourable=config.favourable)),
                 attributes=_labels(d.attributes),
                 group=_labels(d.group),
@@ -284,6 +344,8 @@ def derive_findings(
     """
     findings: list[Finding] = []
     for match in grounds:
+        ground_norm = _GROUND_NORMS.get(match.ground, _RACE_NORM)
+        other_race_norms = {_RACE_NORM, *_GROUND_NORMS.values()} - {ground_norm}
         findings.append(
             _finding(
                 "EE101" if match.kind == "race" else "EE102",
@@ -297,8 +359,16 @@ def derive_findings(
                     "declared": match.declared,
                 },
                 language=language,
+                norms=(
+                    [n for n in get_code("EE101").norms if n not in other_race_norms]
+                    if match.kind == "race"
+                    else None
+                ),
                 column=match.column,
                 ground=Msg(f"ground-{match.ground}"),
+                norm=Msg(
+                    "ee101-norm-nationality" if match.ground == "nationality" else "ee101-norm-race"
+                ),
             )
         )
     # The decision under audit is the process step the comparisons are about.
@@ -311,14 +381,19 @@ def derive_findings(
     ):
         findings += _comparison_findings(code, comparisons, config, language, stage)
     if disparity.outcome_only_when_selected:
+        # With a random sample, point to it as the unbiased estimate; advise one only
+        # when there is none.
+        random = table.names_with_role(Role.RANDOM_SAMPLE)
         findings.append(
             _finding(
                 "EE205",
                 severity=None,
                 certainty="not-applicable",
                 subject=Subject(),
-                evidence={},
+                evidence={"random_sample": random[0]} if random else {},
                 language=language,
+                key="finding-EE205-random-sample" if random else None,
+                random=random[0] if random else "",
             )
         )
     for s in strata:
