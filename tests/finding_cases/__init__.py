@@ -1,0 +1,1 @@
+"""Trigger cases: one small case per finding code (see README.md)."""
