@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -156,3 +157,11 @@ def constructor_all(request: pytest.FixtureRequest) -> Constructor:
     if request.param == "pyspark":
         return functools.partial(_pyspark, _live_spark(request))
     return CONSTRUCTORS[request.param]
+
+
+@pytest.fixture(scope="session")
+def shared_cases() -> Path:
+    """``../shared/cases-raw``: skipped when absent, a clear failure under CI (shared_data)."""
+    from shared_data import require_cases_raw
+
+    return require_cases_raw()

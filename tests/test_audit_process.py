@@ -106,7 +106,7 @@ def test_random_arm_without_outcome_asks_for_the_outcome_not_a_sample():
     assert "add a random sample" not in f.message
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ is not beside the repo")
+@pytest.mark.usefixtures("shared_cases")  # ../shared/cases-raw; fails under CI when absent
 def test_duo_2019_the_selection_step_adds_the_disparity():
     table = pd.read_csv(SHARED / "duo-cub" / "table2_population_2019.csv")
     rows = []

@@ -223,6 +223,7 @@ def _published_2014() -> dict[str, tuple[int, int, int, int]]:
     return out
 
 
+@pytest.mark.usefixtures("shared_cases")
 def test_duo_counts_are_the_published_cbs_cells() -> None:
     sys.path.insert(0, str(EXAMPLES))
     try:
