@@ -17,16 +17,16 @@ Rules, in the words of the audit:
   are inconclusive make no disparity finding; when they also lack power they make EE401.
 * **EE205** — outcomes observed only for selected cases (caveat, ``info``).  With a random
   sample the message points to it as the unbiased estimate instead of advising one.
-
-A norm of :data:`RACE_GROUP_NORMS` (the CRM's "disproportioneel") is about groups defined by
-race or nationality only: a finding carries it only when one of its group attributes is, or
-is declared as, such a ground (:func:`race_defined`).
 * **EE301 / EE302** — a crude disparity that is established and material survives the
   stratum (EE301, graded on the Mantel–Haenszel common odds ratio) or disappears within it
   (EE302, ``info``).
 * **EE401** — a selection-rate comparison without a disparity finding whose power to detect
   ``detectable_ratio`` is below ``power``: too little data to say.
 * **EE402 / EE403** — missing group labels counted as their own group; rounded counts.
+
+A norm of :data:`RACE_GROUP_NORMS` (the CRM's "disproportioneel") is about groups defined by
+race or nationality only: a finding carries it only when one of its group attributes is, or
+is declared as, such a ground (:func:`race_defined`).
 """
 
 from __future__ import annotations
