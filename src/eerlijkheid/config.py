@@ -28,6 +28,7 @@ eerlijkheid.exceptions.RoleError: ...
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -144,6 +145,8 @@ class Roles:
         object.__setattr__(self, "stages", _as_tuple(self.stages, "stages"))
         object.__setattr__(self, "strata", _as_tuple(self.strata, "strata"))
         edges = tuple(float(e) for e in self.score_edges)
+        if any(math.isnan(e) for e in edges):
+            raise RoleError(message("score-edges-nan", value=repr(self.score_edges)))
         if edges and (len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges))):
             raise RoleError(
                 message(

@@ -391,7 +391,8 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 def _read_toml(file: Path) -> dict[str, Any]:
     try:
-        text = file.read_bytes().decode("utf-8")
+        # utf-8-sig: Windows Notepad and Excel write a byte order mark that TOML forbids.
+        text = file.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ConfigError(message("configfile-not-found", file=file)) from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -37,7 +37,7 @@ import numpy.typing as npt
 from eerlijkheid.config import MissingPolicy, Role, Roles
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
-from eerlijkheid.ingest import UNKNOWN_CODE, EncodedCells, encode_cells
+from eerlijkheid.ingest import MAX_LEVELS, UNKNOWN_CODE, EncodedCells, encode_cells
 
 __all__ = ["UNKNOWN_CODE", "CountTable", "Dimension", "count_table"]
 
@@ -126,9 +126,11 @@ class CountTable:
         sizes = [len(d.levels) for d in self.dimensions]
         keys = _cell_keys(codes, sizes)
         unique_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        merged_n = np.bincount(inverse, weights=n, minlength=unique_keys.size)
+        # Summed in int64, not through bincount's float64: counts past 2**53 stay exact.
+        merged_n = np.zeros(unique_keys.size, dtype=np.int64)
+        np.add.at(merged_n, inverse.reshape(-1), n)
         object.__setattr__(self, "codes", _readonly(codes[first]))
-        object.__setattr__(self, "n", _readonly(np.rint(merged_n).astype(np.int64)))
+        object.__setattr__(self, "n", _readonly(merged_n))
         for name in ("weight", "weight_sq"):
             values = getattr(self, name)
             if values is not None:
@@ -381,9 +383,11 @@ class CountTable:
             if shape
             else np.zeros(self.n.size, dtype=np.int64)
         )
-        out = np.bincount(keys, weights=source.astype(np.float64), minlength=size)
         if value == "n":
-            return np.rint(out).astype(np.int64).reshape(shape)
+            counts = np.zeros(size, dtype=np.int64)
+            np.add.at(counts, np.asarray(keys, dtype=np.int64).reshape(-1), source)
+            return counts.reshape(shape)
+        out = np.bincount(keys, weights=source.astype(np.float64), minlength=size)
         return out.reshape(shape)
 
 
@@ -405,6 +409,7 @@ def count_table(
     missing_groups: MissingPolicy = "group",
     missing_label: str = "onbekend",
     binary_values: Mapping[str, bool] | None = None,
+    max_levels: int = MAX_LEVELS,
 ) -> CountTable:
     """Build the count table of ``data`` with one group-by inside its engine.
 
@@ -429,6 +434,10 @@ def count_table(
         Declare that pre-aggregated counts are rounded (e.g. to tens, as CBS publishes
         them): the table is marked approximate.  Without it, counts that are all multiples
         of ten raise a :class:`~eerlijkheid.exceptions.RoundedCountsWarning`.
+    max_levels : int
+        Most distinct labels a group, stratum or handler column may have (default
+        10,000); more raise an :class:`~eerlijkheid.exceptions.InvalidValuesError`
+        naming the column and its number of labels, before any per-group result is built.
 
     Returns
     -------
@@ -460,4 +469,5 @@ def count_table(
         missing_label=missing_label,
         binary_values=binary_values or {},
     )
-    return CountTable.from_encoded(encode_cells(data, roles, rounded=rounded), rounded=rounded)
+    cells = encode_cells(data, roles, rounded=rounded, max_levels=max_levels)
+    return CountTable.from_encoded(cells, rounded=rounded)

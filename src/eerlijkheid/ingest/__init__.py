@@ -12,6 +12,7 @@ Examples
 
 from eerlijkheid.ingest._features import feature_outcome_tables
 from eerlijkheid.ingest._frames import (
+    MAX_LEVELS,
     UNKNOWN_CODE,
     EncodedCells,
     EncodedColumn,
@@ -24,6 +25,7 @@ from eerlijkheid.ingest._sample import DEFAULT_MAX_ROWS, SAMPLE_METHODS, RowSamp
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "MAX_LEVELS",
     "SAMPLE_METHODS",
     "UNKNOWN_CODE",
     "CsvDialect",

@@ -63,8 +63,20 @@ _W = "__eerlijkheid_w__"
 _W2 = "__eerlijkheid_w2__"
 _WNULL = "__eerlijkheid_wnull__"
 _WMIN = "__eerlijkheid_wmin__"
+_WMAX = "__eerlijkheid_wmax__"
 _CFRAC = "__eerlijkheid_cfrac__"
 _CTEN = "__eerlijkheid_cten__"
+_CF = "__eerlijkheid_cf__"  # counts as float: a sum that cannot wrap around
+_CMAX = "__eerlijkheid_cmax__"
+_S = "__eerlijkheid_s__"  # the raw score, for its range
+_SMIN = "__eerlijkheid_smin__"
+_SMAX = "__eerlijkheid_smax__"
+
+#: Largest count (and total of counts) the count table holds exactly: int64.
+INT64_MAX = 2**63 - 1
+
+#: Default limit on the number of distinct labels of one group, stratum or handler column.
+MAX_LEVELS = 10_000
 
 
 @dataclass(frozen=True)
@@ -212,8 +224,10 @@ def _score_edges(frame: Any, roles: Roles) -> tuple[float, ...]:
         return roles.score_edges
     s = nw.col(roles.score)
     lo, hi = _first_row(frame.select(s.min().alias("lo"), s.max().alias("hi")))
-    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+    if lo is None or hi is None:
         raise InvalidValuesError(message("score-no-values", column=roles.score))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InvalidValuesError(message("score-not-finite", column=roles.score, lo=lo, hi=hi))
     if hi <= lo:
         hi = lo + 1.0
     return tuple(lo + (hi - lo) * k / 10 for k in range(11))
@@ -256,6 +270,9 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
         for edge in edges[1:-1]:
             band = band + (s >= edge).cast(nw.Int64)
         extra[roles.score] = nw.when(s.is_null()).then(None).otherwise(band)
+        # The score's range in the same pass, to check that the edges cover it.
+        extra[_S] = s
+        aggs += [nw.col(_S).min().alias(_SMIN), nw.col(_S).max().alias(_SMAX)]
     if roles.count is not None:
         if roles.weight is not None:
             raise RoleError(message("count-with-weight", weight=roles.weight, count=roles.count))
@@ -268,7 +285,15 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
         extra[_WNULL] = c.is_null().cast(nw.Int64)
         extra[_CFRAC] = (c - c.round(0)).abs()
         extra[_CTEN] = (c % 10 != 0).cast(nw.Int64)
-        aggs += [nw.col(_CFRAC).max().alias(_CFRAC), nw.col(_CTEN).sum().alias(_CTEN)]
+        # ``c / 1`` is a float in every engine (pyarrow refuses a checked cast of large
+        # integers to float); its sum cannot wrap around as an integer sum can past 2**63.
+        extra[_CF] = c / 1
+        aggs += [
+            nw.col(_CFRAC).max().alias(_CFRAC),
+            nw.col(_CTEN).sum().alias(_CTEN),
+            nw.col(_CF).sum().alias(_CF),
+            c.max().alias(_CMAX),
+        ]
     else:
         aggs.append(nw.len().alias(_N))
     if roles.weight is not None:
@@ -280,6 +305,7 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
             nw.col(_W2).sum().alias(_W2),
             nw.col(_WNULL).sum().alias(_WNULL),
             w.min().alias(_WMIN),
+            w.max().alias(_WMAX),
         ]
     if extra:
         frame = frame.with_columns(**extra)
@@ -466,7 +492,9 @@ def _encode_bands(
     return EncodedColumn(name, Role.SCORE_BAND, levels, codes), n_missing
 
 
-def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCells:
+def encode_cells(
+    data: Any, roles: Roles, *, rounded: bool = False, max_levels: int = MAX_LEVELS
+) -> EncodedCells:
     """Aggregate ``data`` by the role columns inside its engine and encode the result.
 
     Parameters
@@ -478,6 +506,11 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
         The column roles.
     rounded : bool
         For pre-aggregated input: acknowledge that counts are rounded (e.g. to tens).
+    max_levels : int
+        Most distinct labels a group, stratum or handler column may have (default
+        :data:`MAX_LEVELS`).  More stop the audit before any per-level result is built:
+        a column with that many labels is usually an identifier, and every level costs
+        memory in every analysis.
 
     Returns
     -------
@@ -491,33 +524,42 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
         With a message that names the column and what to do.
     """
     frame = _wrap(data)
-    _check_schema(frame.collect_schema(), roles)
+    schema = frame.collect_schema()
+    if roles.count is not None and schema.get(roles.count) == nw.String:
+        _check_text_counts(frame, roles.count)
+    _check_schema(schema, roles)
     backend = str(frame.implementation).rsplit(".", 1)[-1].lower()
     edges = _score_edges(frame, roles) if roles.score is not None else ()
-    table = _to_arrow(_aggregate(frame, roles, edges))
-    n_raw = np.nan_to_num(_numbers(table.column(_N), integer=False), nan=0.0)
+    table = _to_arrow(_group_by(frame, roles, edges))
     if roles.count is not None:
         _check_counts(table, roles.count, rounded)
-    n = np.rint(n_raw).astype(np.int64)
+        n = _exact_counts(table, roles.count)
+    else:
+        n = _numbers(table.column(_N), integer=True)
     if table.num_rows == 0 or int(n.sum()) == 0:
         raise EmptyDataError(message("empty-data", what=message("the-data")))
+    if roles.score is not None and roles.score_edges:
+        _check_score_range(table, roles.score, roles.score_edges)
 
     weight = weight_sq = None
     if roles.weight is not None:
-        nulls = int(_numbers(table.column(_WNULL), integer=True).sum())
-        if nulls:
-            raise InvalidValuesError(message("weight-missing", column=roles.weight, count=nulls))
-        wmin = pc.min(table.column(_WMIN)).as_py()
-        if wmin is not None and wmin < 0:
-            raise InvalidValuesError(message("weight-negative", column=roles.weight, value=wmin))
-        weight = _numbers(table.column(_W), integer=False, fill=math.nan)
-        weight_sq = _numbers(table.column(_W2), integer=False, fill=math.nan)
+        weight, weight_sq = _checked_weights(table, roles.weight)
 
     columns: list[EncodedColumn] = []
     missing_labels: dict[str, int] = {}
     for name in roles.key_columns:
         role = roles.role_of(name)
         indices, values = _dictionary(table.column(name))
+        if role in (Role.GROUP, Role.STRATUM, Role.HANDLER) and len(values) > max_levels:
+            raise InvalidValuesError(
+                message(
+                    "too-many-levels",
+                    column=name,
+                    role=role.value,
+                    levels=_thousands(len(values)),
+                    limit=_thousands(max_levels),
+                )
+            )
         if role is Role.SCORE_BAND:
             column, n_missing = _encode_bands(name, indices, values, n, roles, edges)
             missing_labels[name] = n_missing
@@ -535,6 +577,175 @@ def encode_cells(data: Any, roles: Roles, *, rounded: bool = False) -> EncodedCe
         missing_labels=MappingProxyType(missing_labels),
         backend=backend,
     )
+
+
+def _thousands(value: int) -> str:
+    """Write an integer with Dutch thousands dots: ``9.223.372.036.854.775.807``."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _counts_too_large(table: pa.Table, column: str, total: float) -> CountsError:
+    largest = pc.max(table.column(_CMAX)).as_py()
+    shown = _thousands(int(largest)) if largest is not None else "?"
+    return CountsError(
+        message(
+            "counts-too-large",
+            column=column,
+            largest=shown,
+            total=f"{total:.4g}",
+            limit=_thousands(INT64_MAX),
+        )
+    )
+
+
+def _exact_counts(table: pa.Table, column: str) -> IntArray:
+    """Return the summed counts per cell exactly, or fail if a sum or the total passes int64.
+
+    An engine sums integers in 64 bits and wraps around past 2**63 (pandas, polars,
+    pyarrow) or returns a wider type (DuckDB's HUGEINT, as a decimal).  The float sum of
+    the same counts (``_CF``) cannot wrap: an exact sum more than 2**62 away from it
+    wrapped.  The total is summed in Python integers when it comes near the limit.
+    """
+    sums = table.column(_N)
+    approx = _numbers(table.column(_CF), integer=False, fill=0.0)
+    if any(math.isnan(value) for value in approx):
+        count = sum(math.isnan(value) for value in approx)
+        raise CountsError(message("counts-missing", column=column, count=count))
+    with np.errstate(over="ignore"):
+        total = float(approx.sum())
+    if not math.isfinite(total):
+        raise _counts_too_large(table, column, total)
+    if pa.types.is_integer(sums.type) and (
+        pa.types.is_signed_integer(sums.type) or sums.type.bit_width < 64
+    ):
+        values = _numbers(sums, integer=True)
+        wrapped = bool((np.abs(values.astype(np.float64) - approx) > 2.0**62).any())
+        exact = values
+    else:  # unsigned 64-bit, decimal (DuckDB) or float sums: through Python integers
+        python = [
+            0 if v is None else round(v) if isinstance(v, float) else int(v)
+            for v in sums.to_pylist()
+        ]
+        wrapped = any(
+            v > INT64_MAX or abs(v - a) > 2.0**62 for v, a in zip(python, approx, strict=True)
+        )
+        if wrapped:
+            raise _counts_too_large(table, column, total)
+        exact = np.asarray(python, dtype=np.int64)
+    result: IntArray = exact
+    if wrapped:
+        raise _counts_too_large(table, column, total)
+    if total > 2.0**62 and sum(int(v) for v in exact.tolist()) > INT64_MAX:
+        raise _counts_too_large(table, column, total)
+    return result
+
+
+def _check_text_counts(frame: Any, column: str) -> None:
+    """Fail with a clear message if a text count column holds integers past int64.
+
+    The readers keep integers that do not fit in 64 bits as text, so such a count
+    column arrives as text; saying "type String" would hide the reason.
+    """
+    c = nw.col(column).str.strip_chars()
+    digits = frame.select(c).filter(~nw.col(column).is_null())
+    numeric, longest = _first_row(
+        digits.select(
+            nw.col(column).str.contains(r"^[0-9]+$").all().alias("numeric"),
+            nw.col(column).str.len_chars().max().alias("longest"),
+        )
+    )
+    if not numeric or longest is None or longest < len(str(INT64_MAX)):
+        return
+    longest_values = digits.filter(nw.col(column).str.len_chars() == longest)
+    (largest,) = _first_row(longest_values.select(nw.col(column).max()))
+    if int(largest) <= INT64_MAX:
+        return
+    raise CountsError(
+        message(
+            "counts-too-large",
+            column=column,
+            largest=_thousands(int(largest)),
+            total=f"{float(int(largest)):.4g}",
+            limit=_thousands(INT64_MAX),
+        )
+    )
+
+
+def _checked_weights(table: pa.Table, column: str) -> tuple[FloatArray, FloatArray]:
+    """Return the weight sums per cell; fail on missing, negative, non-finite or all-zero."""
+    nulls = int(_numbers(table.column(_WNULL), integer=True).sum())
+    if nulls:
+        raise InvalidValuesError(message("weight-missing", column=column, count=nulls))
+    wmin = pc.min(table.column(_WMIN)).as_py()
+    if wmin is not None and wmin < 0:
+        raise InvalidValuesError(message("weight-negative", column=column, value=wmin))
+    weight: FloatArray = _numbers(table.column(_W), integer=False, fill=math.nan)
+    weight_sq: FloatArray = _numbers(table.column(_W2), integer=False, fill=math.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total, total_sq = float(weight.sum()), float(weight_sq.sum())
+    if not (math.isfinite(total) and math.isfinite(total_sq)):
+        largest = pc.max(table.column(_WMAX)).as_py()
+        raise InvalidValuesError(message("weight-not-finite", column=column, value=largest))
+    if total <= 0:
+        raise InvalidValuesError(message("weight-all-zero", column=column))
+    return weight, weight_sq
+
+
+def _check_score_range(table: pa.Table, column: str, edges: Sequence[float]) -> None:
+    """Fail if the score holds inf or NaN, or the given edges do not cover its range."""
+    lo = pc.min(table.column(_SMIN)).as_py()
+    hi = pc.max(table.column(_SMAX)).as_py()
+    if lo is None or hi is None:
+        return  # every score missing: they are counted in the missing band
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InvalidValuesError(message("score-not-finite", column=column, lo=lo, hi=hi))
+    if lo < edges[0] or hi > edges[-1]:
+        raise InvalidValuesError(
+            message(
+                "score-edges-not-covering",
+                column=column,
+                lo=f"{lo:.6g}",
+                hi=f"{hi:.6g}",
+                first=f"{edges[0]:.6g}",
+                last=f"{edges[-1]:.6g}",
+            )
+        )
+
+
+def _nested_key(frame: Any, roles: Roles) -> tuple[str, str] | None:
+    """Return (column, value type) of a key column holding lists or structs, if any.
+
+    pandas keeps Parquet lists and structs as object columns of arrays and dicts, which
+    its group-by cannot hash; the schema shows only ``Object``.
+    """
+    native = nw.to_native(frame)
+    if type(native).__module__.split(".")[0] != "pandas":
+        return None
+    for name in roles.key_columns:
+        kinds = {type(v).__name__ for v in native[name].dropna()}
+        nested = sorted(kinds & {"list", "tuple", "dict", "set", "ndarray"})
+        if nested:
+            return name, nested[0]
+    return None
+
+
+def _group_by(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
+    try:
+        return _aggregate(frame, roles, edges)
+    except TypeError as exc:
+        nested = _nested_key(frame, roles)
+        if nested is None:
+            raise
+        name, kind = nested
+        raise DataError(
+            message(
+                "column-wrong-type",
+                column=name,
+                role=roles.role_of(name).value,
+                dtype=f"object ({kind})",
+                expected=message("expected-scalar"),
+            )
+        ) from exc
 
 
 def _check_counts(table: pa.Table, column: str, rounded: bool) -> None:

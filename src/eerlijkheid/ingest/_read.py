@@ -21,13 +21,15 @@ Person-facing messages live in the message catalogue (``locale/read.toml``, keys
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import functools
 import io
 import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +59,8 @@ _SNIFF_RECORDS = 200  # records (lines) the separator is sniffed from
 _CHUNK_BYTES = 1 << 20
 _CSV_FIELD_LIMIT = 1 << 30
 _PROBE = 1000  # values tried before a whole column is matched against a pattern
-_INT64_DIGITS = 18  # integers with more digits stay text (they do not fit in int64)
+_INT64_DIGITS = 18  # integers with more digits are checked one by one against int64
+_INT64_MAX = 2**63 - 1
 _FLOAT_EXACT_DIGITS = 15  # integer columns with gaps become float; keep longer ones as text
 
 #: A value whose integer part starts with a zero followed by a digit: a code, not a number.
@@ -176,8 +179,68 @@ def _decodes(file: Path, encoding: str) -> int | None:
     return None
 
 
+#: Byte order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEAD_BYTES = 4096  # bytes looked at for a byte order mark or a UTF-16 NUL pattern
+
+
+def _unicode_by_bytes(head: bytes) -> str | None:
+    """Return the UTF-16/32 codec that the first bytes show, or None.
+
+    A byte order mark decides.  Without one, UTF-16 text of mostly ASCII characters has
+    a NUL byte in every other position: odd positions for little-endian, even for big.
+    """
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.5 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.5 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _utf8_evidence(file: Path) -> tuple[int | None, int | None]:
+    """Return the first line with valid non-ASCII UTF-8 and the first line without.
+
+    Lines are counted from 1, as an editor shows them.
+    """
+    first_utf8: int | None = None
+    first_other: int | None = None
+    with file.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                first_other = first_other or number
+            else:
+                first_utf8 = first_utf8 or number
+            if first_utf8 and first_other:
+                break
+    return first_utf8, first_other
+
+
 def _detect_encoding(file: Path, encoding: str | None) -> str:
-    """Return the encoding to read ``file`` with: the given one, UTF-8 or else cp1252."""
+    """Return the encoding to read ``file`` with, decided from evidence in the file.
+
+    An explicit ``encoding`` wins.  Otherwise a byte order mark or a UTF-16 NUL pattern
+    decides; then UTF-8 if every byte is valid UTF-8.  A file that is not valid UTF-8 is
+    Windows-1252 only if no line of it is valid non-ASCII UTF-8: a file with both kinds
+    of lines was pasted together from two encodings, and reading it either way would
+    change some labels, so it is refused with the first line of each kind.
+    """
     if encoding is not None:
         codec = _normalise_encoding(encoding)
         position = _decodes(file, codec)
@@ -186,10 +249,44 @@ def _detect_encoding(file: Path, encoding: str | None) -> str:
                 message("read-encoding-mismatch", path=file, encoding=encoding, position=position)
             )
         return codec
-    for codec in ("utf-8-sig", "cp1252"):
-        if _decodes(file, codec) is None:
-            return codec
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise ReadError(message("read-cannot-open", path=file, reason=exc.strerror or exc)) from exc
+    unicode = _unicode_by_bytes(head)
+    if unicode is not None:
+        position = _decodes(file, unicode)
+        if position is not None:
+            raise ReadError(
+                message("read-encoding-mismatch", path=file, encoding=unicode, position=position)
+            )
+        return unicode
+    if _decodes(file, "utf-8-sig") is None:
+        return "utf-8-sig"
+    utf8_line, other_line = _utf8_evidence(file)
+    if utf8_line is not None and other_line is not None:
+        raise ReadError(
+            message("read-encoding-mixed", path=file, utf8_line=utf8_line, other_line=other_line)
+        )
+    if _decodes(file, "cp1252") is None:
+        return "cp1252"
     raise ReadError(message("read-encoding-unknown", path=file))
+
+
+@contextlib.contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """Let Python's csv module read fields up to ``_CSV_FIELD_LIMIT`` (default 128 KiB).
+
+    pandas' C parser has no such limit, so without this a valid long field (a free-text
+    note) would be refused by the line check only.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, _CSV_FIELD_LIMIT))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 # ----------------------------------------------------------------------- separator
@@ -204,11 +301,12 @@ def _sample_records(sample: str, sep: str, complete: bool) -> list[list[str]]:
     """Parse the first records of ``sample`` with separator ``sep`` (quotes respected)."""
     records: list[list[str]] = []
     try:
-        for record in csv.reader(io.StringIO(sample, newline=""), delimiter=sep):
-            if not _is_blank(record):
-                records.append(record)
-            if len(records) > _SNIFF_RECORDS:
-                break
+        with _csv_field_limit():
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=sep):
+                if not _is_blank(record):
+                    records.append(record)
+                if len(records) > _SNIFF_RECORDS:
+                    break
     except csv.Error:
         return []
     if (not complete or len(records) > _SNIFF_RECORDS) and len(records) > 1:
@@ -254,7 +352,7 @@ def _read_sample(file: Path, encoding: str) -> tuple[str, bool]:
 def _scan_records(file: Path, encoding: str, sep: str) -> list[str]:
     """Return the raw header of ``file``; fail on a line with a different field count."""
     header: list[str] | None = None
-    with file.open(encoding=encoding, newline="") as handle:
+    with file.open(encoding=encoding, newline="") as handle, _csv_field_limit():
         reader = csv.reader(handle, delimiter=sep)
         while True:
             line = reader.line_num + 1
@@ -307,19 +405,48 @@ def _integer_pattern(thousands: str | None) -> str:
     return rf"-?{_integer_part(thousands)}"
 
 
-def _text_values(frame: pd.DataFrame) -> list[pd.Series]:
-    """Return the stripped, non-missing values of each column (read as text)."""
-    return [frame[column].dropna().str.strip() for column in frame.columns]
+def _text_values(frame: pd.DataFrame) -> Iterator[pd.Series | list[str]]:
+    """Yield the stripped, non-missing values of each column (read as text).
+
+    Short frames yield Python lists: per-call overhead of pandas' string methods
+    dominates for a few hundred values, and a file may have thousands of columns.
+    """
+    short = len(frame) <= _PROBE
+    for column in frame.columns:
+        if short:
+            yield [value.strip() for value in frame[column].tolist() if isinstance(value, str)]
+        else:
+            yield frame[column].dropna().str.strip()
 
 
-def _is_code(values: pd.Series) -> bool:
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # ASCII: a digit is 0-9 here, as in pandas' vectorised (RE2) matching.
+    return re.compile(pattern, re.ASCII)
+
+
+def _is_code(values: pd.Series | list[str]) -> bool:
+    if isinstance(values, list) or len(values) <= _PROBE:
+        # Python's re beats a vectorised call on short columns.
+        code = _compiled(_LEADING_ZERO.pattern)
+        listed = values if isinstance(values, list) else values.tolist()
+        return any(code.match(value) for value in listed)
     return bool(values.str.match(_LEADING_ZERO.pattern).any())
 
 
-def _all_match(values: pd.Series, pattern: str) -> bool:
-    """Whether every value fully matches ``pattern``; the first values are tried first."""
-    if not values.head(_PROBE).str.fullmatch(pattern).all():
-        return False  # cheap exit for text columns in large files
+def _all_match(values: pd.Series | list[str], pattern: str) -> bool:
+    """Whether every value fully matches ``pattern``; the first values are tried first.
+
+    The first ``_PROBE`` values are matched in Python: that is the whole answer for a
+    short column, and a cheap exit for text columns in large files.  A file with
+    thousands of short columns spends its time in per-call overhead otherwise.
+    """
+    compiled = _compiled(pattern)
+    head = values[:_PROBE] if isinstance(values, list) else values.head(_PROBE).tolist()
+    if not all(compiled.fullmatch(value) for value in head):
+        return False
+    if isinstance(values, list) or len(values) <= _PROBE:
+        return True
     return bool(values.str.fullmatch(pattern).all())
 
 
@@ -345,13 +472,18 @@ def _detect_numbers(
     dutch_seen = False
     grouping_seen = False
     for values in _text_values(frame):
-        if values.empty or not _all_match(values, dutch) or _is_code(values):
+        if len(values) == 0 or not _all_match(values, dutch) or _is_code(values):
             continue
         # Every value is a Dutch number, so a dot can only be a thousands separator.
-        dots = values.str.count(r"\.")
-        dutch_seen = dutch_seen or bool(values.str.contains(",", regex=False).any())
-        dutch_seen = dutch_seen or bool((dots >= 2).any())
-        grouping_seen = grouping_seen or bool((dots >= 1).any())
+        if isinstance(values, list):
+            listed = values
+            dots_max = max(value.count(".") for value in listed)
+            comma = any("," in value for value in listed)
+        else:
+            dots_max = int(values.str.count(r"\.").max())
+            comma = bool(values.str.contains(",", regex=False).any())
+        dutch_seen = dutch_seen or comma or dots_max >= 2
+        grouping_seen = grouping_seen or dots_max >= 1
     if dutch_seen:
         return ",", ("." if grouping_seen else None)
     return ".", None
@@ -378,6 +510,14 @@ def _ambiguous_dot_columns(frame: pd.DataFrame, text: pd.DataFrame) -> list[str]
     return ambiguous
 
 
+def _fits_int64(values: pd.Series, digits: int) -> bool:
+    """Whether every integer in ``values`` (text) fits in int64; only the longest are parsed."""
+    if digits > len(str(_INT64_MAX)):
+        return False
+    longest = values[values.str.lstrip("-").str.len() == digits]
+    return all(-_INT64_MAX - 1 <= int(value) <= _INT64_MAX for value in longest)
+
+
 def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
     """Convert a column of text to int64/float64 if every value is a plain number.
 
@@ -386,6 +526,8 @@ def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.
     """
     import pandas as pd
 
+    if len(text) <= _PROBE:
+        return _convert_short(text, decimal, thousands)
     stripped = text.str.strip()
     present = stripped.dropna()
     if present.empty:
@@ -399,12 +541,51 @@ def _convert_column(text: pd.Series, decimal: str, thousands: str | None) -> pd.
     if _all_match(present, _integer_pattern(thousands)):
         digits = int(normalised.dropna().str.lstrip("-").str.len().max())
         has_gaps = len(present) < len(stripped)
-        if digits > _INT64_DIGITS or (has_gaps and digits > _FLOAT_EXACT_DIGITS):
+        if has_gaps and digits > _FLOAT_EXACT_DIGITS:
+            return text
+        if digits > _INT64_DIGITS and not _fits_int64(normalised.dropna(), digits):
             return text
         return pd.to_numeric(normalised).astype("float64" if has_gaps else "int64")
     if decimal != ".":
         normalised = normalised.str.replace(decimal, ".", regex=False)
     return pd.to_numeric(normalised).astype("float64")
+
+
+def _convert_short(text: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """:func:`_convert_column` for a short column, in Python (same rules, less overhead)."""
+    import pandas as pd
+
+    stripped = [value.strip() if isinstance(value, str) else None for value in text.tolist()]
+    present = [value for value in stripped if value is not None]
+    if not present:
+        empty: pd.Series = pd.Series(np.nan, index=text.index, dtype="float64", name=text.name)
+        return empty
+    if not _all_match(present, _number_pattern(decimal, thousands)) or _is_code(present):
+        return text
+    if thousands is not None:
+        present = [value.replace(thousands, "") for value in present]
+        stripped = [None if v is None else v.replace(thousands, "") for v in stripped]
+    has_gaps = len(present) < len(stripped)
+    if _all_match(present, _integer_pattern(None)):
+        digits = max(len(value.lstrip("-")) for value in present)
+        if has_gaps and digits > _FLOAT_EXACT_DIGITS:
+            return text
+        if digits > _INT64_DIGITS and not all(
+            -_INT64_MAX - 1 <= int(value) <= _INT64_MAX for value in present
+        ):
+            return text
+        if has_gaps:
+            floats = [np.nan if v is None else float(int(v)) for v in stripped]
+            gaps: pd.Series = pd.Series(floats, index=text.index, dtype="float64", name=text.name)
+            return gaps
+        integers = [int(v) for v in present]
+        whole: pd.Series = pd.Series(integers, index=text.index, dtype="int64", name=text.name)
+        return whole
+    if decimal != ".":
+        stripped = [None if v is None else v.replace(decimal, ".") for v in stripped]
+    numbers = [np.nan if v is None else float(v) for v in stripped]
+    decimals: pd.Series = pd.Series(numbers, index=text.index, dtype="float64", name=text.name)
+    return decimals
 
 
 # ---------------------------------------------------------------------- finishing
@@ -427,9 +608,16 @@ def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd
 
     names = _header_names(raw_header)
     frame = frame.set_axis(range(frame.shape[1]), axis="columns")
+    short = len(frame) <= _PROBE
     for position in range(frame.shape[1]):
         column = frame[position]
-        if isinstance(column.dtype, pd.StringDtype):
+        if short and (isinstance(column.dtype, pd.StringDtype) or column.dtype == object):
+            listed = column.tolist()
+            if not any(isinstance(v, str) and not v.strip() for v in listed):
+                continue
+            flags = [isinstance(v, str) and not v.strip() for v in listed]
+            blank = pd.Series(flags, index=column.index)
+        elif isinstance(column.dtype, pd.StringDtype):
             blank = column.str.strip() == ""
         elif column.dtype == object:  # Excel/Parquet cells of mixed types
             blank = column.map(lambda value: isinstance(value, str) and not value.strip())
@@ -438,7 +626,8 @@ def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd
         if bool(blank.any()):
             frame[position] = column.mask(blank)
     # Columns without a name and without data are artefacts of Excel/trailing separators.
-    keep = [i for i, name in enumerate(names) if name or frame[i].notna().any()]
+    has_values = frame.notna().any().tolist()
+    keep = [i for i, name in enumerate(names) if name or has_values[i]]
     frame = frame[keep]
     names = [names[i] or f"kolom_{i + 1}" for i in keep]
     duplicates = _duplicates(names)
@@ -495,9 +684,9 @@ def _load_text(
     text = _finish(frame, header, file)
     detect = decimal is None and thousands is None
     decimal, thousands = _detect_numbers(text, sep, decimal, thousands)
-    frame = text.copy()
-    for column in frame.columns:
-        frame[column] = _convert_column(text[column], decimal, thousands)
+    # Built at once: assigning thousands of columns one by one is quadratic in pandas.
+    converted = {column: _convert_column(text[column], decimal, thousands) for column in text}
+    frame = pd.DataFrame(converted, index=text.index)
     if detect and decimal == "." and sep != ",":
         ambiguous = _ambiguous_dot_columns(frame, text)
         if ambiguous:
@@ -511,6 +700,46 @@ def _load_text(
                 stacklevel=3,
             )
     return CsvDialect(sep=sep, decimal=decimal, thousands=thousands, encoding=codec), frame
+
+
+def _uncalculated_formula(file: Path, sheet: str) -> str | None:
+    """Return the first cell of ``sheet`` with a formula but no stored result, or None.
+
+    Excel stores the last calculated value of a formula beside it; files written by
+    other programs (or by Python) may hold the formula only.  pandas reads the stored
+    values, so such a cell would silently be empty.  Only called when the sheet has
+    empty cells, so ordinary workbooks are read once.
+    """
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(file, read_only=True, data_only=False)
+    try:
+        cells = [
+            (cell.row, cell.column)
+            for row in formulas[sheet].iter_rows()
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+        ]
+    finally:
+        formulas.close()
+    if not cells:
+        return None
+    values = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    try:
+        stored = {
+            (cell.row, cell.column): cell.value
+            for row in values[sheet].iter_rows()
+            for cell in row
+            if getattr(cell, "row", None) is not None
+        }
+    finally:
+        values.close()
+    from openpyxl.utils import get_column_letter
+
+    for row, column in cells:
+        if stored.get((row, column)) is None:
+            return f"{get_column_letter(column)}{row}"
+    return None
 
 
 def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -535,6 +764,28 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
                     )
                 # dtype=object: pandas would otherwise turn text cells such as "0123" into 123.
                 raw = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=object)
+                name = chosen if isinstance(chosen, str) else names[chosen]
+                if raw.empty and sheet is None and len(names) > 1:
+                    filled = [
+                        other
+                        for other in names[1:]
+                        if not pd.read_excel(
+                            workbook, sheet_name=other, header=None, nrows=2, dtype=object
+                        ).empty
+                    ]
+                    if filled:
+                        raise ReadError(
+                            message(
+                                "read-excel-first-sheet-empty",
+                                path=file,
+                                first=name,
+                                sheets=", ".join(repr(other) for other in filled),
+                            )
+                        )
+            if not raw.empty and bool(raw.isna().to_numpy().any()):
+                cell = _uncalculated_formula(file, name)
+                if cell is not None:
+                    raise ReadError(message("read-excel-formula", path=file, sheet=name, cell=cell))
     except ReadError:
         raise
     except Exception as exc:
@@ -697,8 +948,9 @@ def read_table(
     What the text reader does and does not do to values:
 
     * Codes stay text: a column with a value with a leading zero (``0123``,
-      ``0612345678``), a ``+`` sign, letters (``1012AB``), or an integer too long to
-      hold exactly (more than 18 digits, or 15 with missing values) is not converted.
+      ``0612345678``), a ``+`` sign, letters (``1012AB``), or an integer too large to
+      hold exactly (past int64's 9223372036854775807, or more than 15 digits with
+      missing values) is not converted.
     * Yes/no and boolean words (``ja``, ``nee``, ``j``, ``n``, ``true``, ``False``) and
       dates stay text exactly as written; map them explicitly.
     * Missing values: empty and whitespace-only fields, and pandas' default missing
