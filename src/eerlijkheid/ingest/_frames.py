@@ -169,7 +169,20 @@ def _suggest(column: str, available: Sequence[str]) -> str:
     return message("did-you-mean", candidate=close[0]) if close else ""
 
 
-def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
+def _not_a_number(frame: Any, column: str) -> str:
+    """Return a sentence naming the first value of a text column that is not a number."""
+    c = nw.col(column)
+    number = r"^\s*[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?\s*$"
+    odd = frame.select(c).filter(~c.is_null() & ~c.str.contains(number)).head(1)
+    if isinstance(odd, nw.LazyFrame):
+        odd = odd.collect()
+    if len(odd) == 0:
+        return ""
+    (value,) = _first_row(odd)
+    return " " + message("not-a-number-example", value=str(value)[:40])
+
+
+def _check_schema(schema: Mapping[str, Any], roles: Roles, frame: Any = None) -> None:
     available = list(schema)
     for role, column in roles.columns():
         if column not in schema:
@@ -185,6 +198,9 @@ def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
         dtype = schema[column]
         if role in ("score", "weight", "count"):
             if not dtype.is_numeric():
+                example = ""
+                if frame is not None and dtype == nw.String:
+                    example = _not_a_number(frame, column)
                 raise DataError(
                     message(
                         "column-wrong-type",
@@ -193,6 +209,7 @@ def _check_schema(schema: Mapping[str, Any], roles: Roles) -> None:
                         dtype=str(dtype),
                         expected=message("expected-numeric"),
                     )
+                    + example
                 )
         elif dtype.is_nested():
             raise DataError(
@@ -527,7 +544,7 @@ def encode_cells(
     schema = frame.collect_schema()
     if roles.count is not None and schema.get(roles.count) == nw.String:
         _check_text_counts(frame, roles.count)
-    _check_schema(schema, roles)
+    _check_schema(schema, roles, frame)
     backend = str(frame.implementation).rsplit(".", 1)[-1].lower()
     edges = _score_edges(frame, roles) if roles.score is not None else ()
     table = _to_arrow(_group_by(frame, roles, edges))
