@@ -102,7 +102,8 @@ class Roles:
         ``score_edges``), so calibration and decisions at equal score need no row access.
     score_edges : sequence of float, optional
         Band edges of the score, increasing: bands are ``[e0, e1)``, ..., ``[e_k-1, e_k]``;
-        scores outside the edges fall in the first or last band.  Default: 10 equal-width
+        they must cover every score (a score outside them is an error, not silently put
+        in the first or last band), and NaN is refused.  Default: 10 equal-width
         bands between the score's minimum and maximum (one extra aggregate over the column).
     weight : str, optional
         Non-negative case weights (e.g. survey weights).

@@ -911,8 +911,11 @@ def read_table(
         Thousands separator of a text file.  Default: ``"."`` when the decimal mark is a
         detected comma and such a column shows dot grouping (``1.234``), else none.
     encoding : str, optional
-        Text encoding.  Default: UTF-8 (with or without BOM) if all bytes of the file
-        are valid UTF-8, else Windows-1252 (cp1252).
+        Text encoding; when given it always wins.  Default: decided per file from
+        evidence: a byte order mark (UTF-8, UTF-16, UTF-32), UTF-16 without one by its
+        pattern of NUL bytes, UTF-8 if every byte is valid UTF-8, else Windows-1252
+        (cp1252) -- but only if no line is valid non-ASCII UTF-8: a file mixing both is
+        refused, naming the first line of each.  :func:`sniff_csv` reports the choice.
     sheet : str or int, optional
         Excel sheet name or 0-based position.  Default: the first sheet.
 
@@ -928,8 +931,11 @@ def read_table(
     ------
     ReadError
         If the file is missing (also an :class:`OSError`), has an unsupported suffix,
-        cannot be decoded or parsed, has a line with a different number of fields than
-        the header (the message names the line), or has duplicate column names.
+        cannot be decoded or parsed, mixes UTF-8 and other encoded lines, has a line
+        with a different number of fields than the header (the message names the line),
+        or has duplicate column names; for Excel also if a formula cell has no stored
+        value (the message names the cell) or, without ``sheet``, the first sheet is
+        empty while others hold data.
     EmptyDataError
         If the file has no data rows (only a header, or nothing at all).
     ConfigError
@@ -961,6 +967,7 @@ def read_table(
       dropped, as are columns without a name and without any value; a column without a
       name that does hold values is called ``kolom_<position>``.
     * Other text values are kept exactly, including surrounding spaces.
+    * Fields may be up to 1 GiB long (Python's csv module stops at 128 KiB by default).
 
     Excel and Parquet cells keep their stored types (text cells such as ``"0123"``
     stay text); the header, whitespace-only text, empty-row and empty-column rules
