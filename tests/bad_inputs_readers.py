@@ -244,6 +244,29 @@ CASES: list[BadInput] = [
         f"aantallen boven {LIMIT_TEXT}",
     ),
     BadInput(
+        "counts-past-2-63-duckdb",  # DuckDB sums into HUGEINT: arrives as a decimal
+        LOST,
+        lambda folder: __import__("duckdb").sql(
+            "select * from (values ('a', 1, 4611686018427387904::BIGINT),"
+            " ('a', 0, 4611686018427387904::BIGINT), ('a', 0, 1::BIGINT),"
+            " ('b', 1, 5::BIGINT)) t(g, d, n)"
+        ),
+        counts(),
+        CountsError,
+        f"aantallen boven {LIMIT_TEXT}",
+    ),
+    BadInput(
+        "counts-19-digits-duckdb",
+        LOST,
+        lambda folder: __import__("duckdb").sql(
+            "select * from (values ('a', 1, 4611686018427387911::BIGINT),"
+            " ('a', 1, 3000000000000000001::BIGINT), ('b', 0, 5::BIGINT),"
+            " ('b', 1, 7::BIGINT)) t(g, d, n)"
+        ),
+        counts(),
+        check=total_is(4611686018427387911 + 3000000000000000001 + 5 + 7),
+    ),
+    BadInput(
         "counts-total-past-int64",  # every cell fits, the total does not
         LOST,
         frame_of(g=["a", "b", "a", "b"], d=[1, 0, 0, 1], n=[2**62, 2**62, 2**62, 1]),

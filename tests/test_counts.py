@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eerlijkheid import ConfigError, count_table
-from eerlijkheid.counts import CountTable
+from eerlijkheid.config import Role
+from eerlijkheid.counts import CountTable, Dimension
 
 ROLES = {
     "decision": "geselecteerd",
@@ -273,3 +274,12 @@ def test_default_score_bands_span_the_observed_range():
     assert len(table.levels("s")) == 10
     assert table.levels("s")[0].startswith("[2, 3)") and table.levels("s")[-1] == "[11, 12]"
     assert table.dense(["s"]).tolist() == [10] * 10
+
+
+def test_repeated_cells_merge_exactly_past_2_53() -> None:
+    """Cells are merged in int64: 2**53 + 1 is not a float64, so float sums would lose 1."""
+    dims = (Dimension("g", Role.GROUP, ("a", "b")),)
+    table = CountTable(dimensions=dims, codes=[[0], [0], [1]], n=[2**53 + 1, 2**53 + 1, 3])
+    assert table.n.tolist() == [2**54 + 2, 3]
+    assert table.dense(["g"]).tolist() == [2**54 + 2, 3]
+    assert table.total == 2**54 + 5
