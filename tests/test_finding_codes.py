@@ -33,7 +33,7 @@ EXPECTED = {
     "EE205": ("outcome-observed-only-when-selected", "info"),
     "EE301": ("disparity-persists-within-strata", "high"),
     "EE302": ("disparity-explained-by-strata", "info"),
-    "EE401": ("insufficient-evidence", "medium"),
+    "EE401": ("insufficient-evidence", "info"),
     "EE402": ("missing-group-labels", "low"),
     "EE403": ("approximate-counts", "info"),
     "EE501": ("disparity-arises-at-step", "high"),

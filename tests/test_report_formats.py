@@ -338,7 +338,7 @@ def _assert_blocks_clean(blocks: list[str], where: str) -> None:
         assert not _TINY_RATE.search(block), (where, block)
 
 
-_METHOD_NUMBERS = {"confidence_level", "detectable_ratio", "strata_used"}
+_METHOD_NUMBERS = {"confidence_level", "detectable_ratio", "harmful_ratio", "strata_used"}
 
 
 def _numbers(record: Any, key: str = "") -> list[tuple[str, float]]:
@@ -643,9 +643,15 @@ def test_github_escapes_a_hostile_subject() -> None:
 def test_text_lines_summary_and_verdict() -> None:
     result = welfare("nl")
     lines = render_text(result, gate=GATE).splitlines()
-    findings = lines[: len(result.findings)]
-    for line, f in zip(findings, result.findings):
+    # one line per finding, except EE401: one table per grouping after the lines
+    listed = [f for f in result.findings if f.code != "EE401"]
+    for line, f in zip(lines[: len(listed)], listed, strict=True):
         assert line.startswith(f"{f.code} [{f.severity}/{f.certainty}] ")
+    tables = [line for line in lines if line.startswith("EE401 Te weinig gegevens")]
+    groupings = {f.subject.attributes for f in result.findings if f.code == "EE401"}
+    assert lines[len(listed)] == tables[0] and len(tables) == len(groupings)
+    rows = [line for line in lines if line.startswith("    ") and "  te weinig gegevens" in line]
+    assert len(rows) == len(result.findings) - len(listed)
     blocking = len(GATE.failing(result.findings))
     below = len(result.findings) - blocking
     assert (

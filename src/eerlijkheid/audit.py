@@ -420,7 +420,9 @@ _COUNT_PAIRS = (
     ("missing", "total"),  # EE402: cases without a group label
 )
 #: Numbers that describe the method, not the data; they stay in suppressed records.
-_METHOD_NUMBERS = frozenset({"confidence_level", "detectable_ratio", "strata_used"})
+_METHOD_NUMBERS = frozenset(
+    {"confidence_level", "detectable_ratio", "harmful_ratio", "strata_used"}
+)
 
 
 def _is_small_record(record: Mapping[str, Any], threshold: int) -> bool:

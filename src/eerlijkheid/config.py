@@ -33,7 +33,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, overload
+
+import numpy as np
+from numpy.typing import NDArray
 
 from eerlijkheid.exceptions import RoleError
 from eerlijkheid.i18n import message
@@ -45,10 +48,16 @@ __all__ = [
     "MissingPolicy",
     "Role",
     "Roles",
+    "SeverityLevel",
     "SeverityThresholds",
+    "grade_ratio",
+    "ratio_size",
+    "reaches_threshold",
 ]
 
 MissingPolicy = Literal["group", "error"]
+#: How large a finding is, from least to most severe: info, low, medium, high, critical.
+SeverityLevel = Literal["info", "low", "medium", "high", "critical"]
 
 
 class Role(str, Enum):
@@ -282,6 +291,132 @@ class SeverityThresholds:
                     value=f"{self.low}, {self.medium}, {self.high}",
                 )
             )
+
+
+#: A ratio within this relative distance below a threshold counts as reaching it: ratios
+#: are quotients of rates, and e.g. 88/199 against 110/199 (4/5 on paper) is
+#: 0.8000000000000002 in floating point, whose inverse would fall just short of 1.25.
+_RELATIVE_TOLERANCE = 1e-9
+
+
+@overload
+def ratio_size(ratio: float) -> float: ...
+@overload
+def ratio_size(ratio: NDArray[np.float64]) -> NDArray[np.float64]: ...
+def ratio_size(ratio: float | NDArray[np.float64]) -> float | NDArray[np.float64]:
+    """How far a ratio is from parity, the same for a ratio and its inverse.
+
+    The one measure of size behind every graded ratio (disparity findings, equal-risk and
+    handler comparisons, the process chain): ``max(r, 1 / r)``.
+
+    Parameters
+    ----------
+    ratio : float or numpy.ndarray
+        Group value over reference value (>= 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``max(ratio, 1 / ratio)``, >= 1; ``inf`` for a ratio of 0 or ``inf`` (the group
+        has none, or only the group has any: the largest disparity there is); NaN for NaN
+        or a negative ratio (undefined).  A float for a float, an array for an array.
+
+    Examples
+    --------
+    >>> ratio_size(0.5), ratio_size(2.0), ratio_size(0.0), ratio_size(float("inf"))
+    (2.0, 2.0, inf, inf)
+    >>> ratio_size(np.array([0.8, 1.0, np.nan])).tolist()
+    [1.25, 1.0, nan]
+    """
+    r = np.asarray(ratio, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.where(r >= 1.0, r, 1.0 / r)
+    size = np.where(r < 0, np.nan, size)
+    if isinstance(ratio, np.ndarray):
+        return size
+    return float(size)
+
+
+def _reaches(size: NDArray[np.float64], threshold: float) -> NDArray[np.bool_]:
+    with np.errstate(invalid="ignore"):
+        return np.asarray(size * (1.0 + _RELATIVE_TOLERANCE) >= threshold)
+
+
+@overload
+def grade_ratio(ratio: float, thresholds: SeverityThresholds) -> SeverityLevel: ...
+@overload
+def grade_ratio(ratio: NDArray[np.float64], thresholds: SeverityThresholds) -> NDArray[np.str_]: ...
+def grade_ratio(
+    ratio: float | NDArray[np.float64], thresholds: SeverityThresholds
+) -> SeverityLevel | NDArray[np.str_]:
+    """Grade the size of a ratio against the thresholds: info, low, medium or high.
+
+    Parameters
+    ----------
+    ratio : float or numpy.ndarray
+        Group value over reference value.  A ratio and its inverse grade alike
+        (:func:`ratio_size`); a ratio within a relative 1e-9 below a threshold reaches it
+        (floating-point rounding of quotients of rates).
+    thresholds : SeverityThresholds
+        The ``low``, ``medium`` and ``high`` ratio thresholds.
+
+    Returns
+    -------
+    str or numpy.ndarray of str
+        ``'high'`` at or beyond ``high`` (also a ratio of 0 or ``inf``), ``'medium'``,
+        ``'low'``, and ``'info'`` below ``low`` or for an undefined (NaN) ratio.
+
+    Examples
+    --------
+    >>> t = SeverityThresholds()
+    >>> grade_ratio(6.2, t), grade_ratio(0.7, t), grade_ratio(0.0, t), grade_ratio(1.05, t)
+    ('high', 'medium', 'high', 'info')
+    >>> grade_ratio(np.array([1.1, 0.5, np.nan]), t).tolist()
+    ['low', 'high', 'info']
+    """
+    size = ratio_size(np.asarray(ratio, dtype=np.float64))
+    graded = np.select(
+        [
+            _reaches(size, thresholds.high),
+            _reaches(size, thresholds.medium),
+            _reaches(size, thresholds.low),
+        ],
+        ["high", "medium", "low"],
+        default="info",
+    )
+    if isinstance(ratio, np.ndarray):
+        return graded
+    level: SeverityLevel = str(graded)  # type: ignore[assignment]
+    return level
+
+
+def reaches_threshold(
+    ratio: float | NDArray[np.float64], threshold: float
+) -> bool | NDArray[np.bool_]:
+    """Whether a ratio's size (:func:`ratio_size`) reaches a threshold (NaN: no).
+
+    Parameters
+    ----------
+    ratio : float or numpy.ndarray
+        Group value over reference value.
+    threshold : float
+        A ratio threshold > 1, e.g. ``SeverityThresholds.low``.
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+        Graded as :func:`grade_ratio` does: a ratio and its inverse alike, 0 and ``inf``
+        reach every threshold.
+
+    Examples
+    --------
+    >>> reaches_threshold(0.9, 1.1), reaches_threshold(0.0, 1.1), reaches_threshold(1.05, 1.1)
+    (True, True, False)
+    """
+    reached = _reaches(ratio_size(np.asarray(ratio, dtype=np.float64)), threshold)
+    if isinstance(ratio, np.ndarray):
+        return reached
+    return bool(reached)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.proportion import power_proportions_2indep
 
 from eerlijkheid.exceptions import ConfigError, CountsError
@@ -61,12 +63,48 @@ def test_power_edge_conventions() -> None:
     assert float(power_two_proportions(10, 1.0, 10, 0.0, alternative="greater")) == 0.0
 
 
+def test_power_caps_the_alternative_at_rate_one_per_statsmodels() -> None:
+    # A benefit granted to 85% (issue 12): 1.25 x 0.85 > 1 means a group rate of 1, and
+    # the harmful side (the group receives less) is 0.85 / 1.25 = 0.68.
+    got = power_two_proportions([30, 30, 400], [0.85, 0.85, 0.6], [30, 30, 400], [1.25, 0.8, 2.0])
+    expected = [
+        sm_power(30, 0.85, 30, 1 / 0.85),
+        sm_power(30, 0.85, 30, 0.8),
+        sm_power(400, 0.6, 400, 1 / 0.6),
+    ]
+    assert got.tolist() == pytest.approx(expected, rel=1e-10)
+    # statsmodels' own figures for the two rates of the first two (pooled z-test)
+    assert expected[:2] == pytest.approx([0.601143337690028, 0.33903837208358223], rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(0, 1),
+    st.floats(0, 50, allow_subnormal=False),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+def test_power_is_defined_for_every_rate_and_ratio(
+    rate: float, ratio: float, n1: int, n2: int
+) -> None:
+    power = float(power_two_proportions(n1, rate, n2, ratio))
+    assert 0.0 <= power <= 1.0
+    for direction in ("increase", "decrease"):
+        mdr = float(minimum_detectable_ratio(n1, rate, n2, direction=direction))  # type: ignore[arg-type]
+        assert mdr >= 1.0 if direction == "increase" else 0.0 <= mdr <= 1.0
+
+
+def test_power_at_the_edges_of_the_reference_rate() -> None:
+    # reference rate 1 (everybody "ja"): a decrease is detectable, an increase is no effect
+    assert float(power_two_proportions(1000, 1.0, 1000, 1.25)) == 0.05
+    assert float(power_two_proportions(1000, 1.0, 1000, 0.8)) == pytest.approx(
+        sm_power(1000, 1.0, 1000, 0.8), rel=1e-10
+    )
+    # reference rate 0: every ratio leaves the rate at 0, no effect
+    assert power_two_proportions(1000, 0.0, 1000, [0.8, 1.25, 40.0]).tolist() == [0.05] * 3
+
+
 def test_power_validation() -> None:
-    with pytest.raises(
-        ConfigError,
-        match="`ratio` parameter of `power_two_proportions` must be at most 1 / reference_rate",
-    ):
-        power_two_proportions(10, 0.6, 10, 2.0)
     with pytest.raises(ConfigError, match="`reference_rate` parameter .* between 0 and 1"):
         power_two_proportions(10, 1.5, 10, 0.5)
     with pytest.raises(ConfigError, match="`ratio` parameter .* finite and non-negative"):

@@ -96,7 +96,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from eerlijkheid.config import AuditConfig, Role
+from eerlijkheid.config import AuditConfig, Role, ratio_size, reaches_threshold
 from eerlijkheid.counts import UNKNOWN_CODE, CountTable
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
@@ -573,9 +573,9 @@ def _passed_without_earlier(table: CountTable, chain: Sequence[str]) -> tuple[tu
 
 def _is_material(ratio: float, harm: Harm, low: float) -> tuple[bool, bool]:
     """Return (material on the harmful side, material on the favourable side)."""
-    if np.isnan(ratio):
+    if not reaches_threshold(float(ratio), low):  # NaN does not reach
         return False, False
-    up, down = ratio >= low, ratio <= 1.0 / low
+    up, down = ratio > 1.0, ratio < 1.0
     if harm == "higher":
         return up, down
     if harm == "lower":
@@ -588,7 +588,7 @@ def _strength(ratio: float, harm: Harm) -> float:
         return ratio
     if harm == "lower":
         return 1.0 / ratio if ratio > 0 else np.inf
-    return max(ratio, 1.0 / ratio) if ratio > 0 else np.inf
+    return ratio_size(ratio)
 
 
 def _attribute(

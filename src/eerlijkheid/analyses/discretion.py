@@ -96,7 +96,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from eerlijkheid.config import AuditConfig, Role
+from eerlijkheid.config import AuditConfig, Role, ratio_size, reaches_threshold
 from eerlijkheid.counts import CountTable
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
@@ -306,9 +306,7 @@ def mantel_haenszel_rate_ratio(
 
 def _reaches(ratio: float, threshold: float) -> bool:
     """Whether a ratio, or its inverse when below 1, reaches the threshold (NaN: no)."""
-    if np.isnan(ratio):
-        return False
-    return ratio == 0 or bool(max(ratio, 1.0 / ratio) >= threshold)
+    return bool(reaches_threshold(float(ratio), threshold))
 
 
 # -- evidence ------------------------------------------------------------------------------
@@ -597,7 +595,7 @@ def _handler_spread(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = selected / cases
         ratios = np.array([d.ratio for d in versus], dtype=np.float64)
-        symmetric = np.where(ratios == 0, np.inf, np.maximum(ratios, 1.0 / ratios))
+        symmetric = ratio_size(ratios)
     if symmetric.size and not np.isnan(symmetric).all():
         worst = int(np.nanargmax(symmetric))
         largest, deviant = float(symmetric[worst]), labels[worst]
@@ -626,7 +624,7 @@ def _handler_spread(
         largest_ratio=largest,
         most_deviant=deviant,
         missing_cases=missing_cases,
-        material=bool(test.pvalue < config.alpha) and bool(largest >= config.thresholds.low),
+        material=bool(test.pvalue < config.alpha) and _reaches(largest, config.thresholds.low),
     )
 
 

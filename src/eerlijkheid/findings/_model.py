@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from eerlijkheid.config import SeverityLevel, SeverityThresholds, grade_ratio
+
 __all__ = [
     "CERTAINTIES",
     "SEVERITY_ORDER",
@@ -34,7 +36,6 @@ __all__ = [
     "severity_of_ratio",
 ]
 
-SeverityLevel = Literal["info", "low", "medium", "high", "critical"]
 Certainty = Literal["established", "indicative", "inconclusive", "not-applicable"]
 #: Severities from least to most severe.
 SEVERITY_ORDER: tuple[SeverityLevel, ...] = ("info", "low", "medium", "high", "critical")
@@ -162,17 +163,21 @@ class Finding:
 def severity_of_ratio(ratio: float, *, low: float, medium: float, high: float) -> SeverityLevel:
     """Grade a ratio (or its inverse when below 1) against the thresholds.
 
+    A thin wrapper of :func:`eerlijkheid.config.grade_ratio`, the one grading of ratio
+    sizes in the library.
+
     Parameters
     ----------
     ratio : float
         Group value over reference value.
     low, medium, high : float
-        Thresholds, each greater than 1.
+        Thresholds, ``1 < low <= medium <= high``.
 
     Returns
     -------
     {'info', 'low', 'medium', 'high'}
-        ``'info'`` below ``low`` or when the ratio is undefined.
+        ``'high'`` for a ratio of 0 or ``inf`` (the largest disparity there is);
+        ``'info'`` below ``low`` or when the ratio is undefined (NaN).
 
     Examples
     --------
@@ -180,17 +185,10 @@ def severity_of_ratio(ratio: float, *, low: float, medium: float, high: float) -
     'high'
     >>> severity_of_ratio(0.7, low=1.1, medium=1.25, high=2.0)
     'medium'
+    >>> severity_of_ratio(0.0, low=1.1, medium=1.25, high=2.0)
+    'high'
     """
-    if not ratio == ratio or ratio <= 0:  # noqa: PLR0124, SIM201 - NaN test
-        return "high" if ratio == float("inf") else "info"
-    size = ratio if ratio >= 1 else 1 / ratio
-    if size >= high:
-        return "high"
-    if size >= medium:
-        return "medium"
-    if size >= low:
-        return "low"
-    return "info"
+    return grade_ratio(float(ratio), SeverityThresholds(low=low, medium=medium, high=high))
 
 
 def certainty_of(pvalue: float, pvalue_adjusted: float, *, alpha: float) -> Certainty:

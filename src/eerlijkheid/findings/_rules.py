@@ -21,7 +21,12 @@ Rules, in the words of the audit:
   stratum (EE301, graded on the Mantel–Haenszel common odds ratio) or disappears within it
   (EE302, ``info``).
 * **EE401** — a selection-rate comparison without a disparity finding whose power to detect
-  ``detectable_ratio`` is below ``power``: too little data to say.
+  ``detectable_ratio`` on the harmful side is below ``power`` and whose interval does not
+  already rule out that ratio (sufficiency status ``insufficient``): too little data to
+  say.  A statement about evidence, not about the size of a difference: severity
+  ``info``.  A comparison whose interval lies inside ``(1 / detectable_ratio,
+  detectable_ratio)`` is evidence of no material gap, never EE401 (its sufficiency
+  record says ``no-material-gap``).
 * **EE402 / EE403** — missing group labels counted as their own group; rounded counts.
 
 A norm of :data:`RACE_GROUP_NORMS` (the CRM's "disproportioneel") is about groups defined by
@@ -449,8 +454,10 @@ def derive_findings(
     flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
     for check in sufficiency:
         c = check.comparison
-        if check.sufficient or (c.attributes, c.group) in flagged:
+        if check.status != "insufficient" or (c.attributes, c.group) in flagged:
             continue
+        side = c.harm if c.harm in ("higher", "lower") else "higher"
+        reachable = 0.0 < check.minimum_detectable_ratio < math.inf
         findings.append(
             _finding(
                 "EE401",
@@ -466,16 +473,21 @@ def derive_findings(
                 evidence={
                     **disparity_evidence(c),
                     "detectable_ratio": check.detectable_ratio,
+                    "harmful_ratio": check.harmful_ratio,
                     "power": check.power,
                     "minimum_detectable_ratio": check.minimum_detectable_ratio,
+                    "status": check.status,
                 },
                 language=language,
                 attributes=_labels(c.attributes),
                 group=_labels(c.group),
                 n=c.group_denominator,
-                detectable=Num(check.detectable_ratio),
+                detectable=Num(check.harmful_ratio),
                 power=Pct(check.power),
-                mdr=Num(check.minimum_detectable_ratio),
+                detection=Msg(
+                    f"finding-EE401-{side}" if reachable else "finding-EE401-none",
+                    (("mdr", Num(check.minimum_detectable_ratio)),),
+                ),
             )
         )
     for attribute, count in table.missing_labels.items():

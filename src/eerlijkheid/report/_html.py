@@ -45,6 +45,8 @@ from eerlijkheid.config import SeverityThresholds
 from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER, metric_label_key
 from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
+from eerlijkheid.report._sufficiency import SufficiencyTable, sufficiency_tables
 from eerlijkheid.stats import proportion_interval
 from eerlijkheid.toets import Catalogue, load_catalogue
 
@@ -356,7 +358,7 @@ def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, config: Record
     wanted = [(label, value) for key, label, value in listed if key in ev]
     power = config["power"]
     if "power" in ev:  # EE401: sufficiency
-        detectable = fmt.ratio(ev.get("detectable_ratio"))
+        detectable = fmt.ratio(ev.get("harmful_ratio", ev.get("detectable_ratio")))
         wanted += [
             (fmt.t("html-ev-power", ratio=detectable), lambda: fmt.pct(ev["power"])),
             (
@@ -484,6 +486,10 @@ class _CodeGroup:
     name: str
     what: str
     items: tuple[_Item, ...]
+    #: EE401 where it is shown in full: its "too little data" tables instead of cards.
+    tables: tuple[SufficiencyTable, ...] = ()
+    #: EE401 where it is shown elsewhere: one line that points to the tables.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -565,6 +571,23 @@ def _parts(
         if fingerprint not in shown
     ]
     return tuple(parts), _group_by_code(others, fmt.language)
+
+
+def _with_sufficiency_tables(
+    groups: tuple[_CodeGroup, ...], tables: tuple[SufficiencyTable, ...], fmt: _Format
+) -> tuple[_CodeGroup, ...]:
+    """EE401 as one table per grouping where it is shown in full, a pointer elsewhere."""
+    out = []
+    for group in groups:
+        if group.code != SUFFICIENCY_CODE or not tables:
+            out.append(group)
+        elif any(item.full for item in group.items):
+            out.append(replace(group, items=(), tables=tables))
+        else:
+            shown_in = group.items[0].shown_in if group.items else ""
+            note = fmt.t("html-sufficiency-pointer", count=len(group.items), part=shown_in)
+            out.append(replace(group, items=(), note=note))
+    return tuple(out)
 
 
 def _unanswered(data: Record, texts: _Texts) -> tuple[_Question, ...]:
@@ -1515,6 +1538,11 @@ def render_html(
     ordered = tuple(findings.values())
     counts = [(s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES]
     parts, others = _parts(data, findings, fmt, texts)
+    tables = sufficiency_tables(data, lang)
+    parts = tuple(
+        replace(part, groups=_with_sufficiency_tables(part.groups, tables, fmt)) for part in parts
+    )
+    others = _with_sufficiency_tables(others, tables, fmt)
     charts = [chart for build in _CHART_BUILDERS for chart in build(data, fmt)]
     provenance = data["provenance"]
 

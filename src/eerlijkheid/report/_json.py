@@ -489,9 +489,11 @@ def evidence_text(diagnostic: Diagnostic, view: View) -> str:
             view.t("fmt-evidence-padj", pvalue=number(ev["pvalue_adjusted"], lang, ".3g"))
         )
     if ev.get("power") is not None:
+        harmful = ev.get("harmful_ratio")
+        lower = harmful is not None and harmful < 1  # a benefit: the harmful side is below 1
         pieces.append(
             view.t(
-                "fmt-evidence-power",
+                "fmt-evidence-power-lower" if lower else "fmt-evidence-power",
                 power=percent(ev["power"], lang),
                 mdr=number(ev.get("minimum_detectable_ratio"), lang),
             )

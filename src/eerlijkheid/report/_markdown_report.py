@@ -2,7 +2,8 @@
 
 The document has a title, the provenance, the gate's verdict (when a gate or gate report
 is given), a summary table of findings per severity, the findings grouped per toets part
-(part titles from the catalogue; unverified titles say they are working titles), the
+(part titles from the catalogue; unverified titles say they are working titles; EE401
+"too little data" as one table per grouping in a section of its own), the
 research questions the data could not answer with the data that would answer them, and,
 with a gate, the findings and baseline entries per status (new, worsened, unchanged,
 resolved, stale).
@@ -31,6 +32,8 @@ from eerlijkheid.report._json import (
     summary_line,
     verdict_line,
 )
+from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
+from eerlijkheid.report._sufficiency import sufficiency_tables
 
 __all__ = ["escape_markdown", "render_markdown"]
 
@@ -71,6 +74,13 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _without_sufficiency(part: dict[str, Any]) -> dict[str, Any]:
+    """Take EE401 out of a part's table: it is shown as one table per grouping."""
+    diagnostics = part["diagnostics"]
+    kept = [d for d in diagnostics if d.code != SUFFICIENCY_CODE]
+    return {**part, "diagnostics": kept, "sufficiency": len(diagnostics) - len(kept)}
 
 
 def render_markdown(
@@ -144,6 +154,7 @@ def render_markdown(
         }
         for record in data["coverage"]
     ]
+    parts = [_without_sufficiency(part) for part in parts]
     severities = [
         {
             "severity": s,
@@ -192,6 +203,7 @@ def render_markdown(
         parts=parts,
         open_questions=[item for item in data["plan"] if not item["answerable"]],
         sections=sections,
+        sufficiency=sufficiency_tables(data, view.language),
         status_text=status_text,
         grade=grade,
         evidence=lambda d: evidence_text(d, view),

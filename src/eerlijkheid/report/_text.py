@@ -1,5 +1,8 @@
 """The CLI's default text output, like a linter's: one line per finding, then a summary.
 
+EE401 ("too little data") is shown as one table per grouping after the lines, unless a
+finding of it blocks the gate (then it keeps its line too).
+
 ::
 
     EE201 [high/established] migratieachtergrond=niet-westers · selection_rate: Groep …
@@ -15,9 +18,13 @@ cyan: notice) and the verdict green or red, with ANSI escape codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.gate import Gate, GateReport
 from eerlijkheid.report._json import Diagnostic, View, build_view, summary_line, verdict_line
+from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
+from eerlijkheid.report._sufficiency import SufficiencyTable, sufficiency_tables
 
 __all__ = ["render_text"]
 
@@ -45,6 +52,29 @@ def _line(d: Diagnostic, view: View, color: bool) -> str:
     subject = f" {d.subject}" if d.subject else f" {d.name}"
     text = f"{code} {grade}{subject}{status}: {d.message}"
     return " ".join(text.splitlines())
+
+
+def _sufficiency_lines(tables: Sequence[SufficiencyTable], view: View, color: bool) -> list[str]:
+    """EE401 as one aligned table per grouping ("too little data to say anything")."""
+    lines: list[str] = []
+    for table in tables:
+        head = (
+            view.t("fmt-sufficiency-col-group"),
+            view.t("fmt-sufficiency-col-cases"),
+            table.power_heading,
+            table.mdr_heading,
+            view.t("fmt-sufficiency-col-verdict"),
+        )
+        body = [(r.group, r.cases, r.power, r.mdr, r.verdict) for r in table.rows]
+        widths = [max(len(row[i]) for row in (head, *body)) for i in range(len(head) - 1)]
+        lines.append(f"{_paint(SUFFICIENCY_CODE, 'notice', color)} {table.title}")
+        for row in (head, *body):
+            cells = [
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=False))
+            ]
+            lines.append("    " + "  ".join([*cells, row[-1]]))
+    return lines
 
 
 def render_text(
@@ -94,7 +124,13 @@ def render_text(
     Gate failed: 1 finding blocks it (severity medium or higher, certainty established or stronger).
     """
     view = build_view(result, function="render_text", gate=gate, report=report, language=language)
-    lines = [_line(d, view, color) for d in view.diagnostics]
+    tables = sufficiency_tables(view.data, view.language)
+    lines = [
+        _line(d, view, color)
+        for d in view.diagnostics
+        if d.code != SUFFICIENCY_CODE or d.fails  # EE401: in the tables unless it blocks
+    ]
+    lines += _sufficiency_lines(tables, view, color)
     for status, entries in (("resolved", view.resolved), ("stale", view.stale)):
         for e in entries:
             label = _paint(view.t(f"fmt-status-{status}"), "dim", color)

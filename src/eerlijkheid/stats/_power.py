@@ -8,8 +8,11 @@ unpooled rates; a two-sided test counts both rejection tails.
 
 Conventions
 -----------
-* The group rate under the alternative is ``ratio * reference_rate`` and must be at
-  most 1.
+* The group rate under the alternative is ``min(ratio * reference_rate, 1)``: a ratio
+  that would take the group's rate above 1 means "every case", the largest rate a group
+  can have.  So the power is defined for every reference rate in [0, 1] and every ratio
+  >= 0; e.g. for a reference rate of 0.85 a ratio of 1.25 is a group rate of 1.  On the
+  side below 1 no cap is needed (``ratio * reference_rate >= 0``).
 * An empty arm (``group_nobs == 0`` or ``reference_nobs == 0``): power 0 (no test is
   possible); the minimum detectable ratio is ``inf`` (increase) or ``0`` (decrease).
 * No effect (group rate equal to the reference rate, e.g. ``ratio == 1`` or
@@ -108,8 +111,9 @@ def power_two_proportions(
     reference_nobs : array_like
         Reference size.
     ratio : array_like
-        Rate ratio under the alternative (group rate over reference rate), >= 0, with
-        ``ratio * reference_rate <= 1``.
+        Rate ratio under the alternative (group rate over reference rate), >= 0.  The
+        group rate under the alternative is ``min(ratio * reference_rate, 1)`` (see the
+        module conventions).
     alpha : float, default 0.05
         Significance level, strictly between 0 and 1.
     alternative : {"two-sided", "less", "greater"}, default "two-sided"
@@ -123,21 +127,28 @@ def power_two_proportions(
     Raises
     ------
     ConfigError
-        For bad options, a rate outside [0, 1], a negative ratio or a group rate above 1.
+        For bad options, a rate outside [0, 1] or a negative ratio.
     CountsError
         For negative or non-finite sizes.
 
     Notes
     -----
-    Equal to statsmodels' ``power_proportions_2indep(diff=(ratio - 1) * reference_rate,
+    Equal to statsmodels' ``power_proportions_2indep(diff=p1 - reference_rate,
     prop2=reference_rate, nobs1=group_nobs, ratio=reference_nobs / group_nobs)`` with
-    ``"larger"``/``"smaller"`` for ``"greater"``/``"less"``.
+    ``p1 = min(ratio * reference_rate, 1)`` and ``"larger"``/``"smaller"`` for
+    ``"greater"``/``"less"``.
 
     Examples
     --------
     >>> from eerlijkheid.stats import power_two_proportions
     >>> power_two_proportions([100, 400], 0.3, 1000, 1.5).round(4).tolist()
     [0.8541, 0.9995]
+
+    A reference rate of 0.85 (a benefit granted to most applicants): a ratio of 1.25 is
+    capped at a group rate of 1; the harmful side of a benefit is a ratio below 1.
+
+    >>> power_two_proportions(30, 0.85, 30, [1.25, 1 / 1.25]).round(4).tolist()
+    [0.6011, 0.339]
     """
     func = "power_two_proportions"
     a = check_open_unit(alpha, name="alpha", func=func)
@@ -150,10 +161,8 @@ def power_two_proportions(
         n1, p2, n2, r = np.broadcast_arrays(n1, p2, n2, r)
     except ValueError:
         fail("ratio", func, "broadcastable with the other arguments", r.shape)
-    p1 = r * p2
-    if (p1 > 1).any():
-        i = int(np.flatnonzero((p1 > 1).ravel())[0])
-        fail("ratio", func, f"at most 1 / reference_rate ({1 / p2.flat[i]!r})", float(r.flat[i]))
+    with np.errstate(invalid="ignore"):  # inf * 0: the rate stays 0
+        p1 = np.minimum(np.where(p2 == 0, 0.0, r * p2), 1.0)
     return _power_core(n1, p2, n2, p1, alpha=a, alternative=alt)
 
 
@@ -236,15 +245,17 @@ def minimum_detectable_ratio(
 
     if way == "increase":
         possible = reached(np.ones_like(p2)) & (p2 > 0) & (p2 < 1)
-        with np.errstate(divide="ignore"):
-            lo = np.zeros_like(p2)
-            hi = np.where(possible, -np.log(np.where(p2 > 0, p2, 1.0)), 0.0)
+        log_p2 = np.log(np.where(p2 > 0, p2, 1.0))
+        lo = np.zeros_like(p2)
+        hi = np.where(possible, -log_p2, 0.0)
         for _ in range(_BISECTION_STEPS):
             mid = (lo + hi) / 2.0
-            ok = reached(np.minimum(p2 * np.exp(mid), 1.0))
+            # exp(log p2 + mid), not p2 * exp(mid): no overflow for a subnormal rate
+            ok = reached(np.minimum(np.exp(log_p2 + mid), 1.0))
             hi = np.where(ok, mid, hi)
             lo = np.where(ok, lo, mid)
-        return np.where(possible, np.exp(hi), np.inf)
+        with np.errstate(over="ignore"):  # 1 / a subnormal rate: inf
+            return np.where(possible, np.exp(hi), np.inf)
 
     possible = reached(np.zeros_like(p2)) & (p2 > 0)
     lo, hi = np.zeros_like(p2), np.ones_like(p2)
