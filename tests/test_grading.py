@@ -291,3 +291,51 @@ def test_an_interval_that_rules_out_the_detectable_ratio_is_not_too_little_data(
     assert not [f for f in result.findings if f.code == "EE401"]
     record = result.to_dict()["sufficiency"][0]
     assert record["status"] == "no-material-gap" and record["rules_out_detectable"] is True
+
+
+# ------------------------------------------------------------------- the reports
+
+
+@pytest.fixture(scope="module")
+def mixed() -> ee.AuditResult:
+    """A reference, a group with too little data, one whose interval rules out 1.25."""
+    parts = {"ref": (196, 1269), "genoeg": (196, 1269), "weinig": (11, 70)}
+    frame = pd.DataFrame(
+        {
+            "g": [g for g, (_, n) in parts.items() for _ in range(n)],
+            "d": [int(i < x) for x, n in parts.values() for i in range(n)],
+        }
+    )
+    return ee.audit(frame, decision="d", groups=["g"], reference={"g": "ref"}, language="en")
+
+
+def test_the_mixed_fixture_has_one_of_each(mixed: ee.AuditResult) -> None:
+    status = {c.comparison.group[0]: c.status for c in mixed.sufficiency}
+    assert status == {"weinig": "insufficient", "genoeg": "no-material-gap"}
+    (check,) = [c for c in mixed.sufficiency if c.status == "no-material-gap"]
+    assert not check.sufficient
+    assert [f.subject.group for f in mixed.findings if f.code == "EE401"] == [("weinig",)]
+
+
+def test_reports_show_ee401_as_one_table_per_grouping(mixed: ee.AuditResult) -> None:
+    from eerlijkheid.report import render_html, render_json, render_markdown, render_text
+
+    (finding,) = [f for f in mixed.findings if f.code == "EE401"]
+    text = render_text(mixed, gate=Gate())
+    assert "EE401 [" not in text  # no line per finding
+    assert "EE401 Too little data to say anything: g" in text
+    assert "too little data" in text and "no material gap: 1.00× (0." in text
+    markdown = render_markdown(mixed)
+    assert "## Too little data to say anything" in markdown
+    assert "| weinig | 70 |" in markdown and "| genoeg | 1269 |" in markdown
+    assert "| EE401 insufficient-evidence |" not in markdown
+    page = render_html(mixed)
+    assert f'<tr id="f-{finding.fingerprint}" class="sufficiency-insufficient">' in page
+    assert 'class="sufficiency-no-material-gap"' in page
+    assert page.count('<article class="finding level-info" id="f-' + finding.fingerprint) == 0
+    data = __import__("json").loads(render_json(mixed))
+    assert [f["code"] for f in data["findings"]].count("EE401") == 1
+    assert {r["status"] for r in data["sufficiency"]} == {"insufficient", "no-material-gap"}
+    # a blocking EE401 keeps its line in the text output as well
+    blocking = render_text(mixed, gate=Gate(fail_on="info", certainty="inconclusive"))
+    assert "EE401 [info/inconclusive] g=weinig" in blocking

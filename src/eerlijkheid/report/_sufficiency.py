@@ -154,12 +154,14 @@ def sufficiency_tables(data: Mapping[str, Any], language: str) -> tuple[Sufficie
                 "fmt-evidence-suppressed", threshold=data["suppression"]["threshold"]
             )
         count = comparison["group_denominator"]
+        mdr = record["minimum_detectable_ratio"]
+        unreachable = not suppressed and (mdr is None or mdr == 0)  # inf (null) or 0: none
         rows.setdefault(key[0], []).append(
             SufficiencyRow(
                 group=labels(key[1]),
                 cases="—" if count is None else str(count),
                 power=percent(record["power"], language),
-                mdr=_ratio(record["minimum_detectable_ratio"], language),
+                mdr=t("fmt-sufficiency-mdr-none") if unreachable else _ratio(mdr, language),
                 verdict=verdict,
                 status="insufficient" if finding is not None else "no-material-gap",
                 fingerprint=None if finding is None else str(finding["fingerprint"]),
