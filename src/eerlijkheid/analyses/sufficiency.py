@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from eerlijkheid.config import AuditConfig
 from eerlijkheid.metrics import Disparity
@@ -129,15 +130,21 @@ def analyse_sufficiency(
     detectable = config.detectable_ratio
     harmful = np.where(lower, 1.0 / detectable, detectable)
     power = power_two_proportions(group_n, ref_rate, ref_n, harmful, alpha=config.alpha)
-    mdr = np.where(
-        lower,
-        minimum_detectable_ratio(
-            group_n, ref_rate, ref_n, power=config.power, alpha=config.alpha, direction="decrease"
-        ),
-        minimum_detectable_ratio(
-            group_n, ref_rate, ref_n, power=config.power, alpha=config.alpha, direction="increase"
-        ),
+    mdr = np.empty_like(group_n)
+    sides: tuple[tuple[NDArray[np.bool_], Literal["increase", "decrease"]], ...] = (
+        (lower, "decrease"),
+        (~lower, "increase"),
     )
+    for side, direction in sides:
+        if side.any():
+            mdr[side] = minimum_detectable_ratio(
+                group_n[side],
+                ref_rate[side],
+                ref_n[side],
+                power=config.power,
+                alpha=config.alpha,
+                direction=direction,
+            )
     out = []
     for c, h, p, m in zip(comparisons, harmful, power, mdr, strict=True):
         low, high = c.ratio_interval.low, c.ratio_interval.high
