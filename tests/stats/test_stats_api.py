@@ -116,7 +116,7 @@ def test_package_docstring_documents_the_conventions() -> None:
         (lambda: compare_proportions(1, 10, 1, 10).ratio_interval(confidence_level=2), ConfigError),
         (lambda: mantel_haenszel([1], [2], [1, 1], [2, 2]), ConfigError),
         (lambda: adjust_pvalues([2.0]), ConfigError),
-        (lambda: power_two_proportions(10, 0.5, 10, 3.0), ConfigError),
+        (lambda: power_two_proportions(10, 0.5, 10, -3.0), ConfigError),
         (lambda: minimum_detectable_ratio(10, 0.5, 10, power=1.0), ConfigError),
         (lambda: bootstrap_counts(np.array([1, -1]), np.sum), CountsError),
     ],
