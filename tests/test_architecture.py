@@ -10,6 +10,11 @@ from pathlib import Path
 
 import eerlijkheid
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,6 +32,35 @@ def test_import_layers_hold():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout
     assert "KEPT" in result.stdout
+
+
+def _top_level_modules() -> set[str]:
+    """Every top-level module and package of ``src/eerlijkheid`` (``__init__`` aside)."""
+    package = ROOT / "src/eerlijkheid"
+    found = {f"eerlijkheid.{path.stem}" for path in package.glob("*.py") if path.stem != "__init__"}
+    found |= {
+        f"eerlijkheid.{path.name}"
+        for path in package.iterdir()
+        if path.is_dir() and (path / "__init__.py").is_file()
+    }
+    return found
+
+
+def test_narwhals_contract_lists_every_package_but_ingest():
+    """A new module or package cannot slip past "Only ingest touches narwhals"."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (contract,) = [c for c in contracts if c["name"] == "Only ingest touches narwhals"]
+    assert contract["forbidden_modules"] == ["narwhals"]
+    listed = set(contract["source_modules"])
+    modules = _top_level_modules()
+    assert "eerlijkheid.ingest" in modules
+    assert "eerlijkheid.ingest" not in listed
+    assert modules - {"eerlijkheid.ingest"} == listed, (
+        "add the new module to (or drop the old one from) the narwhals contract in "
+        "pyproject.toml: missing "
+        f"{sorted(modules - listed - {'eerlijkheid.ingest'})}, stale {sorted(listed - modules)}"
+    )
 
 
 def test_package_init_only_reexports():
