@@ -14,6 +14,7 @@ Examples
 [2.0]
 """
 
+from eerlijkheid import _pickling as _pickling  # results (mapping proxies) pickle
 from eerlijkheid._version import __version__
 from eerlijkheid.analyses import bias_clusters, composition_rates, proxy_strength, subgroup_scan
 from eerlijkheid.audit import AuditResult, audit

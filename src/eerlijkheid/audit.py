@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from os import PathLike
@@ -47,6 +48,7 @@ from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings import (
+    SEVERITY_ORDER,
     Finding,
     derive_findings,
     derive_process_findings,
@@ -236,6 +238,36 @@ class AuditResult:
     config: AuditConfig
     language: str
     _plan: tuple[PlanItem, ...] = ()
+
+    def __repr__(self) -> str:
+        # A summary of a few lines; the evidence is in the attributes and ``to_json()``.
+        p = self.provenance
+        by_severity = Counter(f.severity for f in self.findings)
+        severities = ", ".join(
+            f"{level} {by_severity[level]}"
+            for level in reversed(SEVERITY_ORDER)
+            if by_severity[level]
+        )
+        by_code = Counter(f.code for f in self.findings).most_common()
+        codes = ", ".join(f"{code} ×{count}" for code, count in by_code[:8])
+        if len(by_code) > 8:
+            codes += f", … {len(by_code) - 8} more codes"
+        optional = ("chain", "discretion", "suitability", "scores", "proxies", "subgroups")
+        analyses = [name for name in (*optional, "clusters") if getattr(self, name) is not None]
+        groups = ", ".join(f"{k} ({v})" for k, v in list(p.groups.items())[:6])
+        if len(p.groups) > 6:
+            groups += f", … {len(p.groups) - 6} more"
+        return (
+            f"AuditResult(rows={p.rows}, cells={p.cells}, backend={p.backend!r}, "
+            f"language={self.language!r},\n"
+            f"    groups: {groups},\n"
+            f"    findings: {len(self.findings)}"
+            + (f" ({severities})" if severities else "")
+            + (f"; top codes: {codes}" if codes else "")
+            + ",\n"
+            f"    evidence: {len(self.comparisons)} comparisons, {len(self.rates)} group "
+            f"rates" + "".join(f", {name}" for name in analyses) + ")"
+        )
 
     def table(self) -> pd.DataFrame:
         """Return a tidy table of every comparison, one row each, with intervals and counts.

@@ -67,6 +67,15 @@ class Dimension:
     levels: tuple[str, ...]
 
 
+def _short(mapping: Mapping[str, int], limit: int = 6) -> str:
+    """Render a mapping for a summary ``repr``, the first ``limit`` items only."""
+    items = list(mapping.items())
+    text = ", ".join(f"{k}: {v}" for k, v in items[:limit])
+    if len(items) > limit:
+        text += f", … {len(items) - limit} more"
+    return "{" + text + "}"
+
+
 def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     array = np.ascontiguousarray(array)
     array.setflags(write=False)
@@ -139,6 +148,23 @@ class CountTable:
                 )
                 object.__setattr__(self, name, _readonly(summed))
         object.__setattr__(self, "missing_labels", MappingProxyType(dict(self.missing_labels)))
+
+    def __repr__(self) -> str:
+        # A summary: the arrays themselves can hold many thousands of cells.
+        shown = ", ".join(
+            f"{d.name} ({d.role.value}, {len(d.levels)} levels)" for d in self.dimensions[:8]
+        )
+        more = len(self.dimensions) - 8
+        if more > 0:
+            shown += f", … {more} more"
+        missing = {k: v for k, v in self.missing_labels.items() if v}
+        return (
+            f"CountTable(rows={self.total}, cells={self.n.size}, backend={self.backend!r}, "
+            f"weighted={self.weighted}, rounded={self.rounded},\n"
+            f"    dimensions: {shown}"
+            + (f",\n    missing labels: {_short(missing)}" if missing else "")
+            + ")"
+        )
 
     @classmethod
     def from_encoded(cls, cells: EncodedCells, *, rounded: bool = False) -> CountTable:
