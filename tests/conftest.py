@@ -2,8 +2,19 @@
 
 ``constructor`` runs a test on the six in-process engines (pandas, polars eager and lazy,
 pyarrow, DuckDB, Dask with two partitions).  ``constructor_all`` adds PySpark (local mode,
-one session for the whole run): the backend-parity tests use it, so Spark is part of the
-normal suite without multiplying the time of every engine-parametrised test.
+one session for the whole run): the backend-parity tests use it, so Spark is checked
+without multiplying the time of every engine-parametrised test.
+
+The same ``python -m pytest`` is a developer's fast run and CI's full run:
+
+* ``--engines=pandas,polars,...`` chooses the engines (``all`` for every one).  The
+  default is the six in-process engines; PySpark (a JVM start and some minutes) joins when
+  ``--engines`` names it, or under CI.  Tests that need Spark itself (the ``spark``
+  fixture) are skipped, with the reason, when PySpark is not chosen.
+* Tests marked ``slow`` (statistical calibration over many seeds) are skipped unless
+  ``--runslow`` is given.
+* Under CI (the ``CI`` environment variable set and true, as every CI service does) the
+  defaults are every engine and the slow tests: the README's command then runs everything.
 """
 
 from __future__ import annotations
@@ -75,16 +86,89 @@ CONSTRUCTORS: dict[str, Constructor] = {
 }
 
 
-@pytest.fixture(params=sorted(CONSTRUCTORS))
+#: Engines of ``constructor_all``: the in-process ones and PySpark.
+ALL_ENGINES = (*sorted(CONSTRUCTORS), "pyspark")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("eerlijkheid")
+    group.addoption(
+        "--engines",
+        default=None,
+        help=(
+            "comma-separated engines for the engine-parametrised tests, from "
+            f"{', '.join(ALL_ENGINES)} (or 'all'); default: the in-process ones, "
+            "all of them under CI"
+        ),
+    )
+    group.addoption(
+        "--runslow",
+        action="store_true",
+        default=False,
+        help="also run the tests marked slow (always run under CI)",
+    )
+
+
+def _in_ci() -> bool:
+    from shared_data import in_ci
+
+    return in_ci()
+
+
+def selected_engines(config: pytest.Config) -> tuple[str, ...]:
+    """The engines chosen with ``--engines`` (default: in-process; all under CI)."""
+    option = config.getoption("--engines")
+    if option is None:
+        return ALL_ENGINES if _in_ci() else tuple(sorted(CONSTRUCTORS))
+    names = [name.strip() for name in option.split(",") if name.strip()]
+    if names == ["all"]:
+        return ALL_ENGINES
+    unknown = sorted(set(names) - set(ALL_ENGINES))
+    if unknown or not names:
+        raise pytest.UsageError(
+            f"--engines: unknown engine(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(ALL_ENGINES)} or 'all'"
+        )
+    return tuple(name for name in ALL_ENGINES if name in names)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    engines = selected_engines(metafunc.config)
+    for name, allowed in (("constructor", CONSTRUCTORS), ("constructor_all", ALL_ENGINES)):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, [e for e in engines if e in allowed], indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow") or _in_ci():
+        return
+    skip = pytest.mark.skip(
+        reason="slow calibration test: run with `python -m pytest --runslow` (CI=true runs it)"
+    )
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def engines(pytestconfig: pytest.Config) -> tuple[str, ...]:
+    """The engines of this run (``--engines``)."""
+    return selected_engines(pytestconfig)
+
+
+@pytest.fixture
 def constructor(request: pytest.FixtureRequest) -> Constructor:
     """Build a native frame of one engine from a pandas frame."""
     return CONSTRUCTORS[request.param]
 
 
-#: Engines of ``constructor_all``: the in-process ones and PySpark.
-ALL_ENGINES = (*sorted(CONSTRUCTORS), "pyspark")
-
 _SPARK_WARNING = "PySpark does not yet fully support pandas"
+
+#: Why a Spark test is skipped in a developer's default run.
+SKIP_SPARK = (
+    "PySpark is not among the engines of this run: add it with `--engines=all` "
+    "(or `--engines=pyspark,...`); CI=true runs it"
+)
 
 
 def _check_java() -> None:
@@ -133,8 +217,10 @@ def _start_spark() -> Any:
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
+def spark(engines: tuple[str, ...]) -> Iterator[Any]:
     """One local SparkSession for the whole run (restarted if some code stopped it)."""
+    if "pyspark" not in engines:
+        pytest.skip(SKIP_SPARK)
     yield _start_spark()
     from pyspark.sql import SparkSession
 
@@ -151,7 +237,7 @@ def _live_spark(request: pytest.FixtureRequest) -> Any:
     return SparkSession.getActiveSession() or _start_spark()
 
 
-@pytest.fixture(params=ALL_ENGINES)
+@pytest.fixture
 def constructor_all(request: pytest.FixtureRequest) -> Constructor:
     """Build a native frame of one engine from a pandas frame, PySpark included."""
     if request.param == "pyspark":
