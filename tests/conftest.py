@@ -132,6 +132,10 @@ def selected_engines(config: pytest.Config) -> tuple[str, ...]:
     return tuple(name for name in ALL_ENGINES if name in names)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    selected_engines(config)  # a misspelt engine is a usage error before collection
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     engines = selected_engines(metafunc.config)
     for name, allowed in (("constructor", CONSTRUCTORS), ("constructor_all", ALL_ENGINES)):
