@@ -161,6 +161,13 @@ def engines(pytestconfig: pytest.Config) -> tuple[str, ...]:
 
 
 @pytest.fixture
+def require_pyspark(engines: tuple[str, ...]) -> None:
+    """Skip the test, with how to run it, when PySpark is not among this run's engines."""
+    if "pyspark" not in engines:
+        pytest.skip(SKIP_SPARK)
+
+
+@pytest.fixture
 def constructor(request: pytest.FixtureRequest) -> Constructor:
     """Build a native frame of one engine from a pandas frame."""
     return CONSTRUCTORS[request.param]

@@ -218,12 +218,10 @@ def test_every_page_is_in_the_navigation() -> None:
     "page", _pages_with_examples(), ids=lambda p: p.relative_to(DOCS).as_posix()
 )
 def test_code_examples_run(
-    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engines: tuple[str, ...]
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    if "pyspark" not in engines and "from pyspark" in page.read_text("utf-8"):
-        from conftest import SKIP_SPARK
-
-        pytest.skip(SKIP_SPARK)
+    if "from pyspark" in page.read_text("utf-8"):
+        request.getfixturevalue("require_pyspark")  # skipped unless PySpark is chosen
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "step-summary.md"))
     monkeypatch.delenv("EERLIJKHEID_LANG", raising=False)
