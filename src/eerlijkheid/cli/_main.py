@@ -7,22 +7,26 @@ reported as one line (what, where, what to do) without a traceback.
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
+from eerlijkheid import i18n
 from eerlijkheid._version import __version__
 from eerlijkheid.audit import AuditResult, audit
 from eerlijkheid.config import AuditConfig, Roles
 from eerlijkheid.configfile import AuditSpec, find_spec, load_spec, spec_from_mapping
 from eerlijkheid.datasets import welfare_reexamination
-from eerlijkheid.exceptions import ConfigError, EerlijkheidError
+from eerlijkheid.exceptions import ConfigError, EerlijkheidError, EerlijkheidWarning
 from eerlijkheid.findings import SEVERITY_ORDER, get_code
 from eerlijkheid.gate import Gate, baseline_from, dump_baseline, evaluate, load_baseline
-from eerlijkheid.i18n import get_language, message, set_language
+from eerlijkheid.i18n import environment_problem, get_language, message, set_language
 from eerlijkheid.ingest import read_table
 from eerlijkheid.report import (
     render_github,
@@ -51,9 +55,23 @@ _SUFFIX_FORMATS = {
 }
 
 
+def _help(key: str) -> str:
+    """Return a help text; read at import, so a wrong ``EERLIJKHEID_LANG`` falls back to Dutch.
+
+    :func:`main` reports the wrong value itself (one line, exit code 2).
+    """
+    return message(key, language="nl" if environment_problem() else None)
+
+
 def _status(text: str) -> None:
     """Show progress on stderr (long reads and audits), never mixed into the output."""
     click.echo(text, err=True)
+
+
+#: Options (and ``[data]`` keys) that say how a text file is read.
+_READ_OPTIONS = ("encoding", "sep", "decimal", "thousands")
+#: Ways to write a tab on the command line for ``--sep``.
+_TAB_NAMES = {"tab": "\t", "\\t": "\t"}
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
@@ -70,6 +88,28 @@ def _references(values: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an unknown encoding before anything is read (click callback of ``--encoding``)."""
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(message("cli-bad-encoding", value=repr(value))) from None
+    return value
+
+
+def _check_char(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Accept one character; for ``--sep`` also ``tab`` or a backslash-t (click callback)."""
+    if value is None:
+        return None
+    if param.name == "sep":
+        value = _TAB_NAMES.get(value.lower(), value)
+    if len(value) != 1:
+        raise click.BadParameter(message(f"cli-bad-{param.name}", value=repr(value)))
+    return value
+
+
 def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``audit``, ``check`` and ``plan``: the roles and key settings."""
     options = [
@@ -77,22 +117,26 @@ def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--config",
             "config_path",
             type=click.Path(dir_okay=False, path_type=Path),
-            help=message("cli-help-config"),
+            help=_help("cli-help-config"),
         ),
-        click.option("--decision", help=message("cli-help-decision")),
-        click.option("--groups", multiple=True, help=message("cli-help-groups")),
-        click.option("--outcome", help=message("cli-help-outcome")),
-        click.option("--random-sample", help=message("cli-help-random")),
-        click.option("--strata", multiple=True, help=message("cli-help-strata")),
-        click.option("--stages", multiple=True, help=message("cli-help-stages")),
-        click.option("--handler", help=message("cli-help-handler")),
-        click.option("--score", help=message("cli-help-score")),
-        click.option("--weight", help=message("cli-help-weight")),
-        click.option("--count", help=message("cli-help-count")),
-        click.option("--rounded", is_flag=True, default=None, help=message("cli-help-rounded")),
-        click.option("--reference", multiple=True, help=message("cli-help-reference")),
-        click.option("--inputs", multiple=True, help=message("cli-help-inputs")),
-        click.option("--order", type=click.IntRange(min=1), help=message("cli-help-order")),
+        click.option("--decision", help=_help("cli-help-decision")),
+        click.option("--groups", multiple=True, help=_help("cli-help-groups")),
+        click.option("--outcome", help=_help("cli-help-outcome")),
+        click.option("--random-sample", help=_help("cli-help-random")),
+        click.option("--strata", multiple=True, help=_help("cli-help-strata")),
+        click.option("--stages", multiple=True, help=_help("cli-help-stages")),
+        click.option("--handler", help=_help("cli-help-handler")),
+        click.option("--score", help=_help("cli-help-score")),
+        click.option("--weight", help=_help("cli-help-weight")),
+        click.option("--count", help=_help("cli-help-count")),
+        click.option("--rounded", is_flag=True, default=None, help=_help("cli-help-rounded")),
+        click.option("--reference", multiple=True, help=_help("cli-help-reference")),
+        click.option("--inputs", multiple=True, help=_help("cli-help-inputs")),
+        click.option("--order", type=click.IntRange(min=1), help=_help("cli-help-order")),
+        click.option("--encoding", callback=_check_encoding, help=_help("cli-help-encoding")),
+        click.option("--sep", callback=_check_char, help=_help("cli-help-sep")),
+        click.option("--decimal", callback=_check_char, help=_help("cli-help-decimal")),
+        click.option("--thousands", callback=_check_char, help=_help("cli-help-thousands")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -103,8 +147,15 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     """Build the audit specification: the config file (given or found), options on top."""
     path = kwargs.pop("config_path")
     if path is None and not kwargs.get("decision"):
-        path = find_spec(Path.cwd())
+        start = Path.cwd()
+        path = find_spec(start)
+        if path is None:
+            _status(message("cli-config-none", start=str(start)))
+    elif path is None:
+        _status(message("cli-config-options"))
     spec = load_spec(path) if path is not None else None
+    if spec is not None:
+        _status(message("cli-config-used", path=str(spec.source)))
     roles: dict[str, Any] = {}
     if spec is not None:
         roles = {k: getattr(spec.roles, k) for k in Roles.__dataclass_fields__}
@@ -132,14 +183,67 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     data["audit"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in audit_table.items()}
     if reference:
         data["reference"] = reference
+    data_table: dict[str, Any] = {}
     rounded = kwargs.get("rounded")
     if spec is not None or rounded is not None:
-        data["data"] = {"rounded": bool(rounded if rounded is not None else spec and spec.rounded)}
-        if spec is not None and spec.data_path is not None:
-            data["data"]["path"] = str(spec.data_path)
+        data_table["rounded"] = bool(rounded if rounded is not None else spec and spec.rounded)
+    if spec is not None and spec.data_path is not None:
+        data_table["path"] = str(spec.data_path)
+    for key in _READ_OPTIONS:
+        value = kwargs.get(key) or (getattr(spec, key) if spec is not None else None)
+        if value is not None:
+            data_table[key] = value
+    if data_table:
+        data["data"] = data_table
     if "decision" not in data["roles"]:
         raise ConfigError(message("cli-no-roles"))
     return spec_from_mapping(data, source=spec.source if spec else None)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same real path (symlinks) or inode (hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+
+
+def _guard_outputs(outputs: Sequence[Path], inputs: Iterable[tuple[Path | None, str]]) -> None:
+    """Refuse, before anything is read or written, an output that is an input or another output.
+
+    Parameters
+    ----------
+    outputs : sequence of Path
+        Every file the command will write.
+    inputs : iterable of (Path or None, str)
+        Every file it reads, with its role (a message key); ``None`` when not given.
+
+    Raises
+    ------
+    ConfigError
+        Naming the output and the input (or the other output); nothing was written.
+    """
+    known = [(path, role) for path, role in inputs if path is not None]
+    for index, output in enumerate(outputs):
+        for path, role in known:
+            if _same_file(output, path):
+                raise ConfigError(
+                    message(
+                        "cli-output-is-input",
+                        output=str(output),
+                        input=str(path),
+                        role=message(role),
+                    )
+                )
+        for other in outputs[:index]:
+            if _same_file(output, other):
+                raise ConfigError(message("cli-output-twice", output=str(output), other=str(other)))
+
+
+def _inputs(data: Path | None, spec: AuditSpec) -> list[tuple[Path | None, str]]:
+    return [(data or spec.data_path, "cli-input-data"), (spec.source, "cli-input-config")]
 
 
 def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditResult:
@@ -147,12 +251,18 @@ def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditR
     if source is None:
         raise ConfigError(message("cli-no-data"))
     _status(message("cli-reading", path=str(source)))
-    frame = read_table(source)
+    frame = read_table(
+        source,
+        encoding=spec.encoding,
+        sep=spec.sep,
+        decimal=spec.decimal,
+        thousands=spec.thousands,
+    )
     _status(message("cli-auditing", rows=len(frame)))
     return audit(frame, config=spec, language=language)
 
 
-@click.group(help=message("cli-help-main"))
+@click.group(help=_help("cli-help-main"))
 @click.version_option(__version__, prog_name="eerlijkheid")
 @click.option(
     "--taal",
@@ -160,23 +270,25 @@ def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditR
     "language",
     type=click.Choice(["nl", "en"]),
     default=None,
-    help=message("cli-help-language"),
+    help=_help("cli-help-language"),
 )
 def cli(language: str | None) -> None:
     """Group of the eerlijkheid commands."""
     set_language(language)
 
 
-@cli.command(help=message("cli-help-demo"))
+@cli.command(help=_help("cli-help-demo"))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("eerlijkheid-demo-rapport.html"),
     show_default=True,
-    help=message("cli-help-output"),
+    help=_help("cli-help-output"),
 )
-@click.option("--seed", type=int, default=0, show_default=True, help=message("cli-help-seed"))
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help=_help("cli-help-seed")
+)
 def demo(output: Path, seed: int) -> None:
     """Audit the built-in synthetic welfare process and write the HTML report."""
     _status(message("demo-generating"))
@@ -211,7 +323,7 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
     return render_text(result, gate=gate, report=report)
 
 
-@cli.command(name="audit", help=message("cli-help-audit"))
+@cli.command(name="audit", help=_help("cli-help-audit"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 @click.option(
@@ -220,7 +332,7 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
     "outputs",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help=message("cli-help-outputs"),
+    help=_help("cli-help-outputs"),
 )
 def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -> None:
     """Run an audit and write the chosen outputs (format by file suffix)."""
@@ -234,6 +346,7 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
                 param_hint="--output",
             )
         formats.append(fmt)
+    _guard_outputs(outputs, _inputs(data, spec))
     result = _run_audit(data, spec, get_language())
     gate = Gate()
     for path, fmt in zip(outputs, formats, strict=True):
@@ -243,7 +356,7 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
         click.echo(render_text(result, gate=gate), nl=False)
 
 
-@cli.command(help=message("cli-help-check"))
+@cli.command(help=_help("cli-help-check"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 @click.option(
@@ -251,37 +364,37 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
     type=click.Choice(list(SEVERITY_ORDER)),
     default="medium",
     show_default=True,
-    help=message("cli-help-fail-on"),
+    help=_help("cli-help-fail-on"),
 )
 @click.option(
     "--certainty",
     type=click.Choice(["inconclusive", "indicative", "established"]),
     default="established",
     show_default=True,
-    help=message("cli-help-certainty"),
+    help=_help("cli-help-certainty"),
 )
 @click.option(
-    "--baseline", type=click.Path(dir_okay=False, path_type=Path), help=message("cli-help-baseline")
+    "--baseline", type=click.Path(dir_okay=False, path_type=Path), help=_help("cli-help-baseline")
 )
 @click.option(
     "--write-baseline",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=message("cli-help-write-baseline"),
+    help=_help("cli-help-write-baseline"),
 )
-@click.option("--exit-zero", is_flag=True, help=message("cli-help-exit-zero"))
+@click.option("--exit-zero", is_flag=True, help=_help("cli-help-exit-zero"))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit", "github", "markdown"]),
     default="text",
     show_default=True,
-    help=message("cli-help-format"),
+    help=_help("cli-help-format"),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=message("cli-help-output"),
+    help=_help("cli-help-output"),
 )
 def check(
     data: Path | None,
@@ -297,13 +410,15 @@ def check(
     """Gate CI: exit 1 when findings at or above the bar are new or worsened."""
     spec = _spec(kwargs)
     gate = Gate(fail_on=fail_on, certainty=certainty)  # type: ignore[arg-type]
+    written = [path for path in (output, write_baseline) if path is not None]
+    _guard_outputs(written, [*_inputs(data, spec), (baseline, "cli-input-baseline")])
     entries = None
     if baseline is not None:
         try:
-            text = baseline.read_text("utf-8")
+            content = baseline.read_bytes()
         except OSError as exc:
             raise ConfigError(message("cli-baseline-missing", path=str(baseline))) from exc
-        entries = load_baseline(text, source=str(baseline))
+        entries = load_baseline(content, source=str(baseline))
     result = _run_audit(data, spec, get_language())
     report = evaluate(result, gate, entries)
     rendered = _write(result, fmt, gate, report)
@@ -320,18 +435,18 @@ def check(
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.command(help=message("cli-help-explain"))
+@cli.command(help=_help("cli-help-explain"))
 @click.argument("code")
 def explain(code: str) -> None:
     """Print the documentation of a finding code."""
     click.echo(get_code(code).render_doc(get_language()))
 
 
-@cli.command(help=message("cli-help-toets"))
+@cli.command(help=_help("cli-help-toets"))
 @click.option(
     "--catalogue",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=message("cli-help-catalogue"),
+    help=_help("cli-help-catalogue"),
 )
 def toets(catalogue: Path | None) -> None:
     """Print the toets catalogue: parts, their questions and the codes that inform them."""
@@ -349,7 +464,7 @@ def toets(catalogue: Path | None) -> None:
         click.echo(f"  {norm.id}: {norm.title(lang)}")
 
 
-@cli.command(help=message("cli-help-plan"))
+@cli.command(help=_help("cli-help-plan"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 def plan(data: Path | None, **kwargs: Any) -> None:
@@ -388,6 +503,23 @@ def plan(data: Path | None, **kwargs: Any) -> None:
             click.echo(f"      {missing_text}")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show a warning of eerlijkheid as one line on stderr, without the Python source path."""
+    if issubclass(category, EerlijkheidWarning):
+        click.echo(i18n.message("cli-warning", warning=str(message)), err=True)
+    else:
+        (file or sys.stderr).write(
+            warnings.formatwarning(message, category, filename, lineno, line)
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; library errors become one line on stderr and exit code 2.
 
@@ -396,8 +528,15 @@ def main(argv: list[str] | None = None) -> None:
     argv : list of str, optional
         Arguments (default: ``sys.argv[1:]``).
     """
+    problem = environment_problem()
+    if problem is not None:
+        click.echo(message("cli-error", language="nl", error=problem), err=True)
+        sys.exit(EXIT_USAGE)
     try:
-        code = cli.main(args=argv, prog_name="eerlijkheid", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", EerlijkheidWarning)
+            warnings.showwarning = _show_warning
+            code = cli.main(args=argv, prog_name="eerlijkheid", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
