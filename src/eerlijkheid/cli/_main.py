@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -21,7 +22,13 @@ from eerlijkheid import i18n
 from eerlijkheid._version import __version__
 from eerlijkheid.audit import AuditResult, audit
 from eerlijkheid.config import AuditConfig, Roles
-from eerlijkheid.configfile import AuditSpec, find_spec, load_spec, spec_from_mapping
+from eerlijkheid.configfile import (
+    AuditSpec,
+    ConfigFileError,
+    find_spec,
+    load_spec,
+    spec_from_mapping,
+)
 from eerlijkheid.datasets import welfare_reexamination
 from eerlijkheid.exceptions import ConfigError, EerlijkheidError, EerlijkheidWarning
 from eerlijkheid.findings import SEVERITY_ORDER, get_code
@@ -503,6 +510,27 @@ def plan(data: Path | None, **kwargs: Any) -> None:
             click.echo(f"      {missing_text}")
 
 
+def _escape_controls(text: str) -> str:
+    r"""Show control and format characters as escapes (``\n``, ``\x1b``, ``\u202e``).
+
+    A label in a message may hold a newline, an ANSI escape or a bidirectional override;
+    printed as is, it would split the one-line error or change what the terminal shows.
+    """
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+        else char
+        for char in text
+    )
+
+
+def _error_text(exc: EerlijkheidError) -> str:
+    """Return the error as printed: one line, or one line per problem of a configuration file."""
+    if isinstance(exc, ConfigFileError):
+        return "\n".join(_escape_controls(line) for line in str(exc).split("\n"))
+    return _escape_controls(str(exc))
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],
@@ -513,7 +541,7 @@ def _show_warning(
 ) -> None:
     """Show a warning of eerlijkheid as one line on stderr, without the Python source path."""
     if issubclass(category, EerlijkheidWarning):
-        click.echo(i18n.message("cli-warning", warning=str(message)), err=True)
+        click.echo(i18n.message("cli-warning", warning=_escape_controls(str(message))), err=True)
     else:
         (file or sys.stderr).write(
             warnings.formatwarning(message, category, filename, lineno, line)
@@ -543,8 +571,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_USAGE)
     except EerlijkheidError as exc:
-        text = str(exc)
-        click.echo(message("cli-error", error=text), err=True)
+        click.echo(message("cli-error", error=_error_text(exc)), err=True)
         sys.exit(EXIT_USAGE)
     except OSError as exc:
         click.echo(message("cli-error", error=str(exc)), err=True)
