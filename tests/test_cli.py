@@ -34,8 +34,13 @@ from bad_inputs_cli import (
     make_workspace,
     run_all,
 )
+from eerlijkheid import audit
 from eerlijkheid.cli import main
+from eerlijkheid.config import AuditConfig
 from eerlijkheid.datasets import welfare_reexamination
+from eerlijkheid.exceptions import ConfigError
+from eerlijkheid.gate import BaselineEntry, dump_baseline, load_baseline
+from eerlijkheid.i18n import environment_problem, get_language, set_language
 
 
 def run(argv: list[str]) -> int:
@@ -466,3 +471,97 @@ def test_cli_fuzz_never_loses_a_row(file: tuple[bytes, int | None]) -> None:
         assert data.read_bytes() == content
         if result.returncode in (0, 1) and rows is not None:
             assert json.loads(result.stdout)["provenance"]["rows"] == rows, result.stderr
+
+
+# ------------------------------------------------ issue 14: in-process unit checks
+
+
+def test_sep_and_encoding_reach_the_reader_from_options_and_config(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = "".join(f"{g}:{int(i % 3 == 0)}\n" for i, g in enumerate(["één", "twee"] * 20))
+    data = tmp_path / "dubbelepunt.txt"
+    data.write_bytes(("groep:d\n" + rows).encode("latin-1"))
+    roles = ["--decision", "d", "--groups", "groep", "--format", "json", "--exit-zero"]
+    assert run(["check", str(data), *roles]) == 2  # the colon is not sniffed
+    capsys.readouterr()
+    assert run(["check", str(data), *roles, "--sep", ":", "--encoding", "latin-1"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {r["group"][0] for r in result["rates"]} == {"één", "twee"}
+    config = tmp_path / "eerlijkheid.toml"
+    config.write_text(
+        f'[data]\npath = "{data.name}"\nsep = ":"\nencoding = "latin-1"\n'
+        '[roles]\ndecision = "d"\ngroups = ["groep"]\n',
+        "utf-8",
+    )
+    assert run(["check", "--format", "json", "--exit-zero"]) == 0
+    out, err = capsys.readouterr()
+    assert {r["group"][0] for r in json.loads(out)["rates"]} == {"één", "twee"}
+    assert f"configuratie: {config}" in err  # said on stderr, the JSON on stdout stays clean
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (b'{"schema_version": 1, "findings": {}}', "findings moet array zijn, niet object"),
+        (b'{"schema_version": 2, "findings": []}', "schema_version is 2"),
+        (b'{"schema_version": true, "findings": []}', "schema_version is true"),
+        (b'{"findings": []}', "schema_version is null"),
+        (b'{"schema_version": 1}', "findings ontbreekt"),
+        (b'{"schema_version": 1, "findings": [], "extra": 1}', "onbekende sleutel 'extra'"),
+        (b'{"schema_version": 1, "findings": [3]}', "findings[0] moet object zijn"),
+        (
+            b'{"schema_version": 1, "findings": [{"fingerprint": "f", "code": "EE101"}]}',
+            "findings[0].severity ontbreekt",
+        ),
+        (
+            b'{"schema_version": 1, "findings": [{"fingerprint": "f", "code": "EE101",'
+            b' "severity": "high", "certainty": "zeker"}]}',
+            "findings[0].certainty is 'zeker'",
+        ),
+        (
+            b'{"schema_version": 1, "findings": [{"fingerprint": 1, "code": "EE101",'
+            b' "severity": "high", "certainty": "established"}]}',
+            "findings[0].fingerprint moet string zijn, niet number",
+        ),
+        (b"{", "geen geldige JSON"),
+        (b"\xef\xbb\xbf\xff", "geen UTF-8-tekst (byte 3)"),
+    ],
+)
+def test_a_bad_baseline_is_one_line_naming_the_file_and_the_key(text, fragment):
+    with pytest.raises(ConfigError) as info:
+        load_baseline(text, source="b.json")
+    message = str(info.value)
+    assert message.startswith("b.json is geen geldig baselinebestand")
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_a_written_baseline_reads_back():
+    entries = (BaselineEntry("f1", "EE201", "high", "not-applicable", {"attributes": ["g"]}),)
+    assert load_baseline(dump_baseline(entries).encode("utf-8")) == entries
+
+
+def test_the_language_variable_is_checked_by_name(monkeypatch):
+    monkeypatch.setenv("EERLIJKHEID_LANG", "fr")
+    problem = environment_problem()
+    assert problem is not None and "EERLIJKHEID_LANG" in problem and "'fr'" in problem
+    with pytest.raises(ValueError, match="EERLIJKHEID_LANG"):
+        get_language()
+    set_language("en")  # an explicit choice does not read the variable
+    try:
+        assert get_language() == "en"
+    finally:
+        set_language(None)
+    monkeypatch.setenv("EERLIJKHEID_LANG", "")
+    assert environment_problem() is None and get_language() == "nl"
+
+
+def test_an_unknown_declared_ground_suggests_the_nearest():
+    frame = pd.DataFrame({"g": ["a", "b"] * 20, "d": [0, 1, 1, 0] * 10})
+    with pytest.raises(ConfigError, match=r"'nationalty'.*Bedoelde u 'nationality'\?"):
+        audit(
+            frame,
+            decision="d",
+            groups="g",
+            config=AuditConfig(declared_grounds={"kenmerk": "nationalty"}),
+        )
