@@ -412,6 +412,13 @@ def test_broken_toml_names_file_line_and_column(tmp_path):
     assert "(at line" not in text
 
 
+def test_deeply_nested_toml_is_a_config_error_not_a_recursion_error(tmp_path):
+    file = write(tmp_path, "eerlijkheid.toml", "a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="te diep genest") as info:
+        load_spec(file)
+    assert str(file) in str(info.value)
+
+
 def test_broken_toml_at_end_of_document(tmp_path):
     file = write(tmp_path, "eerlijkheid.toml", '[roles]\ndecision = "d\n')
     with pytest.raises(ConfigError, match=r"regel \d+, kolom \d+"):
