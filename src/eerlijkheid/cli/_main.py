@@ -33,7 +33,7 @@ from eerlijkheid.datasets import welfare_reexamination
 from eerlijkheid.exceptions import ConfigError, EerlijkheidError, EerlijkheidWarning
 from eerlijkheid.findings import SEVERITY_ORDER, get_code
 from eerlijkheid.gate import Gate, baseline_from, dump_baseline, evaluate, load_baseline
-from eerlijkheid.i18n import environment_problem, get_language, message, set_language
+from eerlijkheid.i18n import get_language, message, set_language
 from eerlijkheid.ingest import read_table
 from eerlijkheid.report import (
     render_github,
@@ -60,14 +60,6 @@ _SUFFIX_FORMATS = {
     ".xml": "junit",
     ".txt": "text",
 }
-
-
-def _help(key: str) -> str:
-    """Return a help text; read at import, so a wrong ``EERLIJKHEID_LANG`` falls back to Dutch.
-
-    :func:`main` reports the wrong value itself (one line, exit code 2).
-    """
-    return message(key, language="nl" if environment_problem() else None)
 
 
 def _status(text: str) -> None:
@@ -124,26 +116,26 @@ def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--config",
             "config_path",
             type=click.Path(dir_okay=False, path_type=Path),
-            help=_help("cli-help-config"),
+            help=message("cli-help-config"),
         ),
-        click.option("--decision", help=_help("cli-help-decision")),
-        click.option("--groups", multiple=True, help=_help("cli-help-groups")),
-        click.option("--outcome", help=_help("cli-help-outcome")),
-        click.option("--random-sample", help=_help("cli-help-random")),
-        click.option("--strata", multiple=True, help=_help("cli-help-strata")),
-        click.option("--stages", multiple=True, help=_help("cli-help-stages")),
-        click.option("--handler", help=_help("cli-help-handler")),
-        click.option("--score", help=_help("cli-help-score")),
-        click.option("--weight", help=_help("cli-help-weight")),
-        click.option("--count", help=_help("cli-help-count")),
-        click.option("--rounded", is_flag=True, default=None, help=_help("cli-help-rounded")),
-        click.option("--reference", multiple=True, help=_help("cli-help-reference")),
-        click.option("--inputs", multiple=True, help=_help("cli-help-inputs")),
-        click.option("--order", type=click.IntRange(min=1), help=_help("cli-help-order")),
-        click.option("--encoding", callback=_check_encoding, help=_help("cli-help-encoding")),
-        click.option("--sep", callback=_check_char, help=_help("cli-help-sep")),
-        click.option("--decimal", callback=_check_char, help=_help("cli-help-decimal")),
-        click.option("--thousands", callback=_check_char, help=_help("cli-help-thousands")),
+        click.option("--decision", help=message("cli-help-decision")),
+        click.option("--groups", multiple=True, help=message("cli-help-groups")),
+        click.option("--outcome", help=message("cli-help-outcome")),
+        click.option("--random-sample", help=message("cli-help-random")),
+        click.option("--strata", multiple=True, help=message("cli-help-strata")),
+        click.option("--stages", multiple=True, help=message("cli-help-stages")),
+        click.option("--handler", help=message("cli-help-handler")),
+        click.option("--score", help=message("cli-help-score")),
+        click.option("--weight", help=message("cli-help-weight")),
+        click.option("--count", help=message("cli-help-count")),
+        click.option("--rounded", is_flag=True, default=None, help=message("cli-help-rounded")),
+        click.option("--reference", multiple=True, help=message("cli-help-reference")),
+        click.option("--inputs", multiple=True, help=message("cli-help-inputs")),
+        click.option("--order", type=click.IntRange(min=1), help=message("cli-help-order")),
+        click.option("--encoding", callback=_check_encoding, help=message("cli-help-encoding")),
+        click.option("--sep", callback=_check_char, help=message("cli-help-sep")),
+        click.option("--decimal", callback=_check_char, help=message("cli-help-decimal")),
+        click.option("--thousands", callback=_check_char, help=message("cli-help-thousands")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -269,7 +261,7 @@ def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditR
     return audit(frame, config=spec, language=language)
 
 
-@click.group(help=_help("cli-help-main"))
+@click.group(help=message("cli-help-main"))
 @click.version_option(__version__, prog_name="eerlijkheid")
 @click.option(
     "--taal",
@@ -277,24 +269,28 @@ def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditR
     "language",
     type=click.Choice(["nl", "en"]),
     default=None,
-    help=_help("cli-help-language"),
+    help=message("cli-help-language"),
 )
 def cli(language: str | None) -> None:
     """Group of the eerlijkheid commands."""
     set_language(language)
 
 
-@cli.command(help=_help("cli-help-demo"))
+@cli.command(help=message("cli-help-demo"))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("eerlijkheid-demo-rapport.html"),
     show_default=True,
-    help=_help("cli-help-output"),
+    help=message("cli-help-output"),
 )
 @click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help=_help("cli-help-seed")
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help=message("cli-help-seed"),
 )
 def demo(output: Path, seed: int) -> None:
     """Audit the built-in synthetic welfare process and write the HTML report."""
@@ -330,7 +326,7 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
     return render_text(result, gate=gate, report=report)
 
 
-@cli.command(name="audit", help=_help("cli-help-audit"))
+@cli.command(name="audit", help=message("cli-help-audit"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 @click.option(
@@ -339,7 +335,7 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
     "outputs",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_help("cli-help-outputs"),
+    help=message("cli-help-outputs"),
 )
 def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -> None:
     """Run an audit and write the chosen outputs (format by file suffix)."""
@@ -363,7 +359,7 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
         click.echo(render_text(result, gate=gate), nl=False)
 
 
-@cli.command(help=_help("cli-help-check"))
+@cli.command(help=message("cli-help-check"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 @click.option(
@@ -371,37 +367,37 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
     type=click.Choice(list(SEVERITY_ORDER)),
     default="medium",
     show_default=True,
-    help=_help("cli-help-fail-on"),
+    help=message("cli-help-fail-on"),
 )
 @click.option(
     "--certainty",
     type=click.Choice(["inconclusive", "indicative", "established"]),
     default="established",
     show_default=True,
-    help=_help("cli-help-certainty"),
+    help=message("cli-help-certainty"),
 )
 @click.option(
-    "--baseline", type=click.Path(dir_okay=False, path_type=Path), help=_help("cli-help-baseline")
+    "--baseline", type=click.Path(dir_okay=False, path_type=Path), help=message("cli-help-baseline")
 )
 @click.option(
     "--write-baseline",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_help("cli-help-write-baseline"),
+    help=message("cli-help-write-baseline"),
 )
-@click.option("--exit-zero", is_flag=True, help=_help("cli-help-exit-zero"))
+@click.option("--exit-zero", is_flag=True, help=message("cli-help-exit-zero"))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit", "github", "markdown"]),
     default="text",
     show_default=True,
-    help=_help("cli-help-format"),
+    help=message("cli-help-format"),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_help("cli-help-output"),
+    help=message("cli-help-output"),
 )
 def check(
     data: Path | None,
@@ -442,18 +438,18 @@ def check(
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.command(help=_help("cli-help-explain"))
+@cli.command(help=message("cli-help-explain"))
 @click.argument("code")
 def explain(code: str) -> None:
     """Print the documentation of a finding code."""
     click.echo(get_code(code).render_doc(get_language()))
 
 
-@cli.command(help=_help("cli-help-toets"))
+@cli.command(help=message("cli-help-toets"))
 @click.option(
     "--catalogue",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_help("cli-help-catalogue"),
+    help=message("cli-help-catalogue"),
 )
 def toets(catalogue: Path | None) -> None:
     """Print the toets catalogue: parts, their questions and the codes that inform them."""
@@ -471,7 +467,7 @@ def toets(catalogue: Path | None) -> None:
         click.echo(f"  {norm.id}: {norm.title(lang)}")
 
 
-@cli.command(help=_help("cli-help-plan"))
+@cli.command(help=message("cli-help-plan"))
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_role_options
 def plan(data: Path | None, **kwargs: Any) -> None:
@@ -556,10 +552,6 @@ def main(argv: list[str] | None = None) -> None:
     argv : list of str, optional
         Arguments (default: ``sys.argv[1:]``).
     """
-    problem = environment_problem()
-    if problem is not None:
-        click.echo(message("cli-error", language="nl", error=problem), err=True)
-        sys.exit(EXIT_USAGE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", EerlijkheidWarning)
