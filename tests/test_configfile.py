@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import textwrap
@@ -312,14 +313,58 @@ def test_file_that_is_not_utf8(tmp_path):
 # ------------------------------------------------------------------------ finding
 
 
+def test_data_table_says_how_the_text_file_is_read(tmp_path):
+    text = MINIMAL + '[data]\nencoding = "latin-1"\nsep = "tab"\ndecimal = ","\nthousands = "."\n'
+    spec = load_spec(write(tmp_path, "eerlijkheid.toml", text))
+    assert (spec.encoding, spec.sep, spec.decimal, spec.thousands) == ("latin-1", "\t", ",", ".")
+    assert load_spec(write(tmp_path, "b/eerlijkheid.toml", MINIMAL)).encoding is None
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "fragment"),
+    [
+        ({"encoding": "klingon-8"}, "data.encoding", "klingon-8"),
+        ({"encoding": 8}, "data.encoding", "8"),
+        ({"sep": ";;"}, "data.sep", "één teken"),
+        ({"decimal": ""}, "data.decimal", "één teken"),
+        ({"thousands": ".,"}, "data.thousands", "één teken"),
+    ],
+)
+def test_data_table_refuses_an_unknown_encoding_or_a_long_separator(data, path, fragment):
+    errors = dict(errors_of(with_roles(data=data)).errors)
+    assert list(errors) == [path]
+    assert fragment in errors[path]
+
+
 def test_find_spec_walks_up_from_a_nested_folder(tmp_path):
     (tmp_path / ".git").mkdir()
     own = write(tmp_path, "eerlijkheid.toml", MINIMAL)
     nested = tmp_path / "a" / "b" / "c"
     nested.mkdir(parents=True)
-    write(tmp_path, "a/pyproject.toml", '[project]\nname = "eerlijkheid-x"\n')  # no tool table
     assert find_spec(nested) == own
     assert find_spec(nested / "data.csv") == own  # a file: start in its folder
+
+
+def test_find_spec_stops_at_a_pyproject_without_our_table(tmp_path):
+    """A pyproject.toml marks the project root, even without [tool.eerlijkheid] (issue 14)."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "eerlijkheid.toml", MINIMAL)  # above the project: not ours
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    write(tmp_path, "a/pyproject.toml", '[project]\nname = "eerlijkheid-x"\n')  # no tool table
+    assert find_spec(nested) is None
+    own = write(tmp_path, "a/eerlijkheid.toml", MINIMAL)  # the root itself is searched
+    assert find_spec(nested) == own
+
+
+def test_find_spec_without_a_project_root_searches_the_start_folder_only(tmp_path):
+    """A file planted in a shared parent folder never sets the roles of an audit below it."""
+    write(tmp_path, "eerlijkheid.toml", MINIMAL)
+    nested = tmp_path / "gedeeld" / "team"
+    nested.mkdir(parents=True)
+    assert find_spec(nested) is None
+    own = write(tmp_path, "gedeeld/team/eerlijkheid.toml", MINIMAL)
+    assert find_spec(nested) == own
 
 
 def test_find_spec_prefers_the_nearest_and_eerlijkheid_toml(tmp_path):
@@ -365,6 +410,13 @@ def test_broken_toml_names_file_line_and_column(tmp_path):
     assert "regel 3, kolom 10" in text
     assert "TOML" in text
     assert "(at line" not in text
+
+
+def test_deeply_nested_toml_is_a_config_error_not_a_recursion_error(tmp_path):
+    file = write(tmp_path, "eerlijkheid.toml", "a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="te diep genest") as info:
+        load_spec(file)
+    assert str(file) in str(info.value)
 
 
 def test_broken_toml_at_end_of_document(tmp_path):
@@ -479,13 +531,18 @@ def test_toml_value_is_shown_as_written():
         ({"confidence_level": 95.0}, "audit.confidence_level", "0 < x < 1"),
         ({"alpha": 0.0}, "audit.alpha", "0 < x < 1"),
         ({"power": 1.0}, "audit.power", "0 < x < 1"),
-        ({"detectable_ratio": 0.8}, "audit.detectable_ratio", "x > 1"),
+        ({"detectable_ratio": 0.8}, "audit.detectable_ratio", "1 < x < inf"),
+        ({"detectable_ratio": math.inf}, "audit.detectable_ratio", "1 < x < inf"),
         ({"suppression_threshold": -1}, "audit.suppression_threshold", "0, 1, 2"),
         ({"inputs": ["a", ""]}, "audit.inputs[1]", "kolomnaam"),
         ({"thresholds": {"low": 1.0}}, "audit.thresholds.low", "1 < low <= medium <= high"),
         ({"thresholds": {"medium": 1.05}}, "audit.thresholds.medium", "1 < low <= medium"),
         ({"thresholds": {"high": 1.2}}, "audit.thresholds.high", "medium <= high"),
         ({"thresholds": {"low": 1.6}}, "audit.thresholds.low", "low <= medium"),
+        # issue 14: an infinite or undefined threshold would never grade a finding
+        ({"thresholds": {"high": math.inf}}, "audit.thresholds.high", "high < inf"),
+        ({"thresholds": {"medium": math.nan}}, "audit.thresholds.medium", "high < inf"),
+        ({"thresholds": {"low": math.inf, "high": 3.0}}, "audit.thresholds.low", "< inf"),
     ],
 )
 def test_values_out_of_range_keep_the_config_message(audit, path, allowed):

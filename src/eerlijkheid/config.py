@@ -274,7 +274,16 @@ class SeverityThresholds:
     Attributes
     ----------
     low, medium, high : float
-        Ratio thresholds, ``1 < low <= medium <= high``.
+        Ratio thresholds, finite, ``1 < low <= medium <= high``.
+
+    Examples
+    --------
+    >>> SeverityThresholds(high=3.0).high
+    3.0
+    >>> SeverityThresholds(high=float("inf"))
+    Traceback (most recent call last):
+    ...
+    eerlijkheid.exceptions.RoleError: ... 1 < low <= medium <= high < inf ...
     """
 
     low: float = 1.1
@@ -282,12 +291,12 @@ class SeverityThresholds:
     high: float = 2.0
 
     def __post_init__(self) -> None:
-        if not 1.0 < self.low <= self.medium <= self.high:
+        if not 1.0 < self.low <= self.medium <= self.high < math.inf:
             raise RoleError(
                 message(
                     "invalid-option",
                     name="thresholds",
-                    allowed="1 < low <= medium <= high",
+                    allowed="1 < low <= medium <= high < inf",
                     value=f"{self.low}, {self.medium}, {self.high}",
                 )
             )
@@ -491,7 +500,7 @@ class AuditConfig:
             ("confidence_level", 0.0 < self.confidence_level < 1.0, "0 < x < 1"),
             ("alpha", 0.0 < self.alpha < 1.0, "0 < x < 1"),
             ("power", 0.0 < self.power < 1.0, "0 < x < 1"),
-            ("detectable_ratio", self.detectable_ratio > 1.0, "x > 1"),
+            ("detectable_ratio", 1.0 < self.detectable_ratio < math.inf, "1 < x < inf"),
             (
                 "suppression_threshold",
                 isinstance(self.suppression_threshold, int) and self.suppression_threshold >= 0,

@@ -21,6 +21,10 @@ top level, or the same tables under ``[tool.eerlijkheid]`` in ``pyproject.toml``
     [data]
     path = "export.csv"
     rounded = false
+    encoding = "cp1252"
+    sep = ";"
+    decimal = ","
+    thousands = "."
 
     [roles]
     decision = "geselecteerd"
@@ -69,7 +73,11 @@ The keys, table by table:
 ``[data]`` (optional)
     ``path`` (string): the data file.  A relative path resolves against the folder of the
     configuration file.  ``rounded`` (true/false, default false): the counts of
-    pre-aggregated data are rounded (e.g. CBS rounds to tens).
+    pre-aggregated data are rounded (e.g. CBS rounds to tens).  ``encoding`` (string,
+    a Python codec name such as ``"cp1252"`` or ``"latin-1"``) and ``sep`` (one
+    character, or ``"tab"``), ``decimal`` and ``thousands`` (one character each): how a
+    text file is read; by default all are detected (see
+    :func:`eerlijkheid.ingest.read_table`).
 ``[roles]`` (required)
     The fields of :class:`~eerlijkheid.config.Roles`.  ``decision`` (string) and
     ``groups`` (non-empty list of strings; a single string is accepted too) are
@@ -93,7 +101,9 @@ The keys, table by table:
     list of strings; ``declared_grounds`` a table of string = string.
 ``[audit.thresholds]`` (optional)
     ``low``, ``medium``, ``high``: the :class:`~eerlijkheid.config.SeverityThresholds`,
-    with ``1 < low <= medium <= high``; keys not given keep their default.
+    finite numbers with ``1 < low <= medium <= high``; keys not given keep their default.
+    (``inf`` and ``nan`` are refused: an infinite ``high`` would never grade a finding
+    high.)
 
 Validation
 ----------
@@ -139,6 +149,7 @@ Errors in the audit specification (3); fix them and try again:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import json
@@ -185,7 +196,8 @@ _KeyPath = tuple[str | int, ...]
 _Kind = Literal["column", "columns", "string", "strings", "bool", "integer", "number", "numbers"]
 
 _TOP_KEYS: Final = ("schema_version", "data", "roles", "reference", "audit")
-_DATA_KEYS: Final = ("path", "rounded")
+_DATA_KEYS: Final = ("path", "rounded", "encoding", "sep", "decimal", "thousands")
+_TAB_NAMES: Final = {"tab": "\t", "\\t": "\t"}
 _ROLE_KINDS: Final[dict[str, _Kind | Literal["spellings"]]] = {
     "decision": "column",
     "groups": "columns",
@@ -272,6 +284,13 @@ class AuditSpec:
         Whether pre-aggregated counts are rounded (``data.rounded``).
     source : pathlib.Path or None
         The configuration file the specification was read from.
+    encoding : str or None
+        Character encoding of a text data file (``data.encoding``); ``None``: detected.
+    sep : str or None
+        Field separator of a text data file (``data.sep``); ``None``: detected.
+    decimal, thousands : str or None
+        Decimal mark and thousands separator of a text data file (``data.decimal``,
+        ``data.thousands``); ``None``: detected.
     """
 
     roles: Roles
@@ -279,6 +298,10 @@ class AuditSpec:
     data_path: Path | None = None
     rounded: bool = False
     source: Path | None = None
+    encoding: str | None = None
+    sep: str | None = None
+    decimal: str | None = None
+    thousands: str | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -335,8 +358,10 @@ def find_spec(start: str | os.PathLike[str] = ".") -> Path | None:
 
     In each folder, from ``start`` upwards, an ``eerlijkheid.toml`` is taken first, else a
     ``pyproject.toml`` that has a ``[tool.eerlijkheid]`` table.  The search stops at the
-    root of the file system or at a folder holding ``.git`` (the top of a repository,
-    which is searched itself).
+    project root: the first folder holding ``.git`` or a ``pyproject.toml`` (searched
+    itself, its parents not).  Without a project root above ``start``, only ``start``
+    itself is searched: a file planted in a shared parent folder (which would set the
+    roles and the suppression of every audit below it) is never taken.
 
     Parameters
     ----------
@@ -367,16 +392,21 @@ def find_spec(start: str | os.PathLike[str] = ".") -> Path | None:
     folder = Path(start).resolve()
     if not folder.is_dir():
         folder = folder.parent
-    for candidate in (folder, *folder.parents):
+    chain = (folder, *folder.parents)
+    root = next((c for c in chain if _is_project_root(c)), None)
+    searched = chain[: chain.index(root) + 1] if root is not None else (folder,)
+    for candidate in searched:
         own = candidate / CONFIG_FILENAME
         if own.is_file():
             return own
         pyproject = candidate / _PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (candidate / ".git").exists():
-            return None
     return None
+
+
+def _is_project_root(folder: Path) -> bool:
+    return (folder / ".git").exists() or (folder / _PYPROJECT).is_file()
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -404,6 +434,8 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(
             message("configfile-syntax", file=file, line=line, column=column, reason=reason)
         ) from exc
+    except RecursionError as exc:
+        raise ConfigError(message("configfile-too-deep", file=file)) from exc
     return data
 
 
@@ -507,19 +539,21 @@ def _validate(data: Mapping[str, Any], *, source: Path | None, prefix: _KeyPath)
             errors.add(("schema_version",), detail)
             raise errors.exception(source)  # other versions may mean other keys: stop here
     _check_keys(errors, (), data, _TOP_KEYS)
-    data_path, rounded = _data_table(errors, data.get("data"), source)
+    data_path, rounded, reading = _data_table(errors, data.get("data"), source)
     roles, groups = _roles_table(errors, data.get("roles"))
     reference = _reference_table(errors, data.get("reference"), groups)
     config = _audit_table(errors, data.get("audit"), reference)
     if errors.items or roles is None or config is None:
         raise errors.exception(source)
-    return AuditSpec(roles, config, data_path, rounded, source)
+    return AuditSpec(roles, config, data_path, rounded, source, **reading)
 
 
-def _data_table(errors: _Errors, value: object, source: Path | None) -> tuple[Path | None, bool]:
+def _data_table(
+    errors: _Errors, value: object, source: Path | None
+) -> tuple[Path | None, bool, dict[str, str]]:
     table = _table(errors, ("data",), value)
     if table is None:
-        return None, False
+        return None, False, {}
     _check_keys(errors, ("data",), table, _DATA_KEYS)
     data_path: Path | None = None
     if "path" in table:
@@ -533,7 +567,25 @@ def _data_table(errors: _Errors, value: object, source: Path | None) -> tuple[Pa
     rounded = False
     if "rounded" in table:
         rounded = bool(_boolean(errors, ("data", "rounded"), table["rounded"]))
-    return data_path, rounded
+    reading: dict[str, str] = {}
+    if "encoding" in table:
+        encoding = _string(errors, ("data", "encoding"), table["encoding"])
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+                reading["encoding"] = encoding
+            except LookupError:
+                errors.add(("data", "encoding"), message("cli-bad-encoding", value=_show(encoding)))
+    for key in ("sep", "decimal", "thousands"):
+        if key in table:
+            char = _string(errors, ("data", key), table[key])
+            if char is not None:
+                char = _TAB_NAMES.get(char.lower(), char) if key == "sep" else char
+                if len(char) == 1:
+                    reading[key] = char
+                else:
+                    errors.add(("data", key), message(f"cli-bad-{key}", value=_show(char)))
+    return data_path, rounded, reading
 
 
 def _roles_table(errors: _Errors, value: object) -> tuple[Roles | None, tuple[str, ...] | None]:
@@ -688,6 +740,9 @@ def _thresholds(errors: _Errors, value: object) -> SeverityThresholds | None:
 def _blame(given: Mapping[str, float]) -> str:
     """Name the threshold a user should change when ``1 < low <= medium <= high`` fails."""
     values = {key: given.get(key, getattr(SeverityThresholds(), key)) for key in _THRESHOLD_KEYS}
+    for key in _THRESHOLD_KEYS:
+        if not math.isfinite(values[key]):
+            return key
     if not values["low"] > 1.0:
         return "low"
     for lower, upper in (("low", "medium"), ("medium", "high")):

@@ -235,13 +235,13 @@ def dump_baseline(entries: Sequence[BaselineEntry]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def load_baseline(text: str, *, source: str = "baseline") -> tuple[BaselineEntry, ...]:
+def load_baseline(text: str | bytes, *, source: str = "baseline") -> tuple[BaselineEntry, ...]:
     """Parse a baseline file's text.
 
     Parameters
     ----------
-    text : str
-        JSON written by :func:`dump_baseline`.
+    text : str or bytes
+        JSON written by :func:`dump_baseline` (bytes must be UTF-8).
     source : str
         Name of the file, for messages.
 
@@ -253,24 +253,125 @@ def load_baseline(text: str, *, source: str = "baseline") -> tuple[BaselineEntry
     Raises
     ------
     ConfigError
-        If the text is not a baseline of a supported version.
+        If the text is not a baseline of a supported version: not UTF-8, not JSON,
+        nested too deeply, the JSON of an audit instead of a baseline, an unknown key, a
+        missing key, a wrong type, or an unknown severity or certainty.  One line naming
+        ``source``, the key path (``findings[2].severity``) and what is allowed.
+
+    Examples
+    --------
+    >>> load_baseline('{"schema_version": 1, "findings": []}')
+    ()
+    >>> from eerlijkheid.i18n import set_language
+    >>> set_language("en")
+    >>> bad = '{"schema_version": 1, "findings": [{"fingerprint": "f", "code": "EE101",'
+    >>> bad += ' "severity": "huge", "certainty": "established"}]}'
+    >>> try:
+    ...     load_baseline(bad, source="b.json")
+    ... except ConfigError as exc:
+    ...     print(str(exc).split(": ", 1)[1].split(". ")[0])
+    findings[0].severity is 'huge'; allowed: info, low, medium, high, critical
+    >>> set_language(None)
     """
     try:
+        return _parse_baseline(text)
+    except _BaselineError as exc:
+        raise ConfigError(message("baseline-problem", source=source, detail=str(exc))) from None
+
+
+class _BaselineError(Exception):
+    """What is wrong with a baseline, in the user's language (without the file name)."""
+
+
+_BASELINE_KEYS = ("schema_version", "findings")
+_ENTRY_KEYS = ("fingerprint", "code", "severity", "certainty")
+_CERTAINTIES = (*_CERTAINTY_RANK, "not-applicable")
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "true/false"}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    for kind, name in _JSON_TYPES.items():
+        if isinstance(value, kind):
+            return name
+    return "number"
+
+
+def _parse_baseline(text: str | bytes) -> tuple[BaselineEntry, ...]:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _BaselineError(message("baseline-not-utf8", position=exc.start)) from None
+    try:
         data = json.loads(text)
-        if data.get("schema_version") != BASELINE_SCHEMA_VERSION:
-            raise ValueError
-        return tuple(
-            BaselineEntry(
-                str(e["fingerprint"]),
-                str(e["code"]),
-                str(e["severity"]),
-                str(e["certainty"]),
-                dict(e.get("subject", {})),
-            )
-            for e in data["findings"]
+    except RecursionError:
+        raise _BaselineError(message("baseline-too-deep")) from None
+    except ValueError as exc:
+        raise _BaselineError(message("baseline-not-json", reason=exc)) from None
+    if not isinstance(data, dict):
+        raise _BaselineError(message("baseline-not-object", found=_json_type(data)))
+    if "roles" in data or "rates" in data:
+        raise _BaselineError(message("baseline-is-audit"))
+    for key in data:
+        if key not in _BASELINE_KEYS:
+            allowed = ", ".join(_BASELINE_KEYS)
+            raise _BaselineError(message("baseline-unknown-key", name=repr(key), allowed=allowed))
+    version = data.get("schema_version")
+    if version != BASELINE_SCHEMA_VERSION or isinstance(version, bool):
+        supported = BASELINE_SCHEMA_VERSION
+        raise _BaselineError(
+            message("baseline-version", value=json.dumps(version), supported=supported)
         )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(message("baseline-invalid", source=source)) from exc
+    findings = _field(data, "findings", "", list)
+    return tuple(_entry(item, f"findings[{i}]") for i, item in enumerate(findings))
+
+
+def _field(table: Mapping[str, Any], key: str, path: str, kind: type) -> Any:
+    where = f"{path}.{key}" if path else key
+    if key not in table:
+        raise _BaselineError(message("baseline-missing", path=where))
+    value = table[key]
+    if not isinstance(value, kind):
+        expected = _JSON_TYPES.get(kind, "number")
+        found = _json_type(value)
+        raise _BaselineError(
+            message("baseline-wrong-type", path=where, expected=expected, found=found)
+        )
+    return value
+
+
+def _entry(item: object, path: str) -> BaselineEntry:
+    if not isinstance(item, dict):
+        raise _BaselineError(
+            message("baseline-wrong-type", path=path, expected="object", found=_json_type(item))
+        )
+    fingerprint, code, severity, certainty = (_field(item, k, path, str) for k in _ENTRY_KEYS)
+    for key, value, allowed in (
+        ("severity", severity, SEVERITY_ORDER),
+        ("certainty", certainty, _CERTAINTIES),
+    ):
+        if value not in allowed:
+            raise _BaselineError(
+                message(
+                    "baseline-unknown-value",
+                    path=f"{path}.{key}",
+                    value=repr(value),
+                    allowed=", ".join(allowed),
+                )
+            )
+    subject = item.get("subject", {})
+    if not isinstance(subject, dict):
+        raise _BaselineError(
+            message(
+                "baseline-wrong-type",
+                path=f"{path}.subject",
+                expected="object",
+                found=_json_type(subject),
+            )
+        )
+    return BaselineEntry(fingerprint, code, severity, certainty, dict(subject))
 
 
 def _still_audited(entry: BaselineEntry, result: AuditResult) -> bool:

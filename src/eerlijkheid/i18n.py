@@ -26,10 +26,22 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["LANGUAGES", "Language", "get_language", "message", "message_keys", "set_language"]
+__all__ = [
+    "ENVIRONMENT_VARIABLE",
+    "LANGUAGES",
+    "Language",
+    "environment_problem",
+    "get_language",
+    "message",
+    "message_keys",
+    "set_language",
+]
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+#: The environment variable that chooses the language when :func:`set_language` did not.
+ENVIRONMENT_VARIABLE = "EERLIJKHEID_LANG"
 
 _state: dict[str, Language] = {}
 
@@ -51,6 +63,12 @@ def get_language() -> Language:
     {'nl', 'en'}
         The language code.
 
+    Raises
+    ------
+    ValueError
+        If ``EERLIJKHEID_LANG`` holds something else than ``nl``, ``en`` or nothing; the
+        message (in Dutch, the default language) names the variable and its value.
+
     Examples
     --------
     >>> get_language() in ("nl", "en")
@@ -58,7 +76,38 @@ def get_language() -> Language:
     """
     if "language" in _state:
         return _state["language"]
-    return _check(os.environ.get("EERLIJKHEID_LANG", "nl") or "nl")
+    return _check_environment()
+
+
+def _check_environment() -> Language:
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "") or "nl"
+    if value in LANGUAGES:
+        return _check(value)
+    raise ValueError(environment_problem())
+
+
+def environment_problem() -> str | None:
+    """Return what is wrong with ``EERLIJKHEID_LANG`` (in Dutch), or ``None`` when it is fine.
+
+    The command line checks this before it does anything else, so that a wrong value is
+    one line and exit code 2 instead of an error in the middle of a run.
+
+    Returns
+    -------
+    str or None
+        The problem, naming the variable, its value and the allowed values.
+
+    Examples
+    --------
+    >>> import os
+    >>> environment_problem() is None or "EERLIJKHEID_LANG" in environment_problem()
+    True
+    """
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "")
+    if value in ("", *LANGUAGES):
+        return None
+    allowed = ", ".join(LANGUAGES)
+    return message("invalid-language-env", language="nl", value=repr(value), allowed=allowed)
 
 
 def set_language(language: str | None) -> None:

@@ -20,12 +20,16 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
+
+from eerlijkheid.exceptions import ConfigError
+from eerlijkheid.i18n import message
 
 __all__ = ["GROUND_KINDS", "VOCABULARY", "GroundKind", "GroundMatch", "find_direct_grounds"]
 
@@ -204,8 +208,9 @@ def find_direct_grounds(
 
     Raises
     ------
-    ValueError
-        If a declared ground is not in the vocabulary.
+    ConfigError
+        If a declared ground is not in the vocabulary (a ``ValueError`` too); the
+        message suggests the nearest ground and lists the allowed ones.
 
     Examples
     --------
@@ -217,12 +222,16 @@ def find_direct_grounds(
     declared = dict(declared or {})
     for column, ground in declared.items():
         if ground != "none" and ground not in vocabulary:
-            allowed = ", ".join(sorted(vocabulary))
-            msg = (
-                f"The declared ground of `{column}` must be one of {allowed} or 'none'; "
-                f"got {ground!r} instead."
+            close = difflib.get_close_matches(str(ground), [*vocabulary, "none"], n=1)
+            raise ConfigError(
+                message(
+                    "declared-ground-unknown",
+                    ground=repr(ground),
+                    column=repr(column),
+                    suggestion=message("did-you-mean", candidate=close[0]) if close else "",
+                    allowed=", ".join(sorted(vocabulary)),
+                )
             )
-            raise ValueError(msg)
     found: list[GroundMatch] = []
     for column in dict.fromkeys(inputs):
         if column in declared:

@@ -7,19 +7,30 @@ reported as one line (what, where, what to do) without a traceback.
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
-from collections.abc import Callable, Sequence
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
+from eerlijkheid import i18n
 from eerlijkheid._version import __version__
 from eerlijkheid.audit import AuditResult, audit
 from eerlijkheid.config import AuditConfig, Roles
-from eerlijkheid.configfile import AuditSpec, find_spec, load_spec, spec_from_mapping
+from eerlijkheid.configfile import (
+    AuditSpec,
+    ConfigFileError,
+    find_spec,
+    load_spec,
+    spec_from_mapping,
+)
 from eerlijkheid.datasets import welfare_reexamination
-from eerlijkheid.exceptions import ConfigError, EerlijkheidError
+from eerlijkheid.exceptions import ConfigError, EerlijkheidError, EerlijkheidWarning
 from eerlijkheid.findings import SEVERITY_ORDER, get_code
 from eerlijkheid.gate import Gate, baseline_from, dump_baseline, evaluate, load_baseline
 from eerlijkheid.i18n import get_language, message, set_language
@@ -56,6 +67,12 @@ def _status(text: str) -> None:
     click.echo(text, err=True)
 
 
+#: Options (and ``[data]`` keys) that say how a text file is read.
+_READ_OPTIONS = ("encoding", "sep", "decimal", "thousands")
+#: Ways to write a tab on the command line for ``--sep``.
+_TAB_NAMES = {"tab": "\t", "\\t": "\t"}
+
+
 def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
@@ -68,6 +85,28 @@ def _references(values: Sequence[str]) -> dict[str, str]:
         key, _, label = item.partition("=")
         out[key.strip()] = label.strip()
     return out
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an unknown encoding before anything is read (click callback of ``--encoding``)."""
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(message("cli-bad-encoding", value=repr(value))) from None
+    return value
+
+
+def _check_char(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Accept one character; for ``--sep`` also ``tab`` or a backslash-t (click callback)."""
+    if value is None:
+        return None
+    if param.name == "sep":
+        value = _TAB_NAMES.get(value.lower(), value)
+    if len(value) != 1:
+        raise click.BadParameter(message(f"cli-bad-{param.name}", value=repr(value)))
+    return value
 
 
 def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -93,6 +132,10 @@ def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--reference", multiple=True, help=message("cli-help-reference")),
         click.option("--inputs", multiple=True, help=message("cli-help-inputs")),
         click.option("--order", type=click.IntRange(min=1), help=message("cli-help-order")),
+        click.option("--encoding", callback=_check_encoding, help=message("cli-help-encoding")),
+        click.option("--sep", callback=_check_char, help=message("cli-help-sep")),
+        click.option("--decimal", callback=_check_char, help=message("cli-help-decimal")),
+        click.option("--thousands", callback=_check_char, help=message("cli-help-thousands")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -103,8 +146,15 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     """Build the audit specification: the config file (given or found), options on top."""
     path = kwargs.pop("config_path")
     if path is None and not kwargs.get("decision"):
-        path = find_spec(Path.cwd())
+        start = Path.cwd()
+        path = find_spec(start)
+        if path is None:
+            _status(message("cli-config-none", start=str(start)))
+    elif path is None:
+        _status(message("cli-config-options"))
     spec = load_spec(path) if path is not None else None
+    if spec is not None:
+        _status(message("cli-config-used", path=str(spec.source)))
     roles: dict[str, Any] = {}
     if spec is not None:
         roles = {k: getattr(spec.roles, k) for k in Roles.__dataclass_fields__}
@@ -132,14 +182,67 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     data["audit"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in audit_table.items()}
     if reference:
         data["reference"] = reference
+    data_table: dict[str, Any] = {}
     rounded = kwargs.get("rounded")
     if spec is not None or rounded is not None:
-        data["data"] = {"rounded": bool(rounded if rounded is not None else spec and spec.rounded)}
-        if spec is not None and spec.data_path is not None:
-            data["data"]["path"] = str(spec.data_path)
+        data_table["rounded"] = bool(rounded if rounded is not None else spec and spec.rounded)
+    if spec is not None and spec.data_path is not None:
+        data_table["path"] = str(spec.data_path)
+    for key in _READ_OPTIONS:
+        value = kwargs.get(key) or (getattr(spec, key) if spec is not None else None)
+        if value is not None:
+            data_table[key] = value
+    if data_table:
+        data["data"] = data_table
     if "decision" not in data["roles"]:
         raise ConfigError(message("cli-no-roles"))
     return spec_from_mapping(data, source=spec.source if spec else None)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same real path (symlinks) or inode (hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+
+
+def _guard_outputs(outputs: Sequence[Path], inputs: Iterable[tuple[Path | None, str]]) -> None:
+    """Refuse, before anything is read or written, an output that is an input or another output.
+
+    Parameters
+    ----------
+    outputs : sequence of Path
+        Every file the command will write.
+    inputs : iterable of (Path or None, str)
+        Every file it reads, with its role (a message key); ``None`` when not given.
+
+    Raises
+    ------
+    ConfigError
+        Naming the output and the input (or the other output); nothing was written.
+    """
+    known = [(path, role) for path, role in inputs if path is not None]
+    for index, output in enumerate(outputs):
+        for path, role in known:
+            if _same_file(output, path):
+                raise ConfigError(
+                    message(
+                        "cli-output-is-input",
+                        output=str(output),
+                        input=str(path),
+                        role=message(role),
+                    )
+                )
+        for other in outputs[:index]:
+            if _same_file(output, other):
+                raise ConfigError(message("cli-output-twice", output=str(output), other=str(other)))
+
+
+def _inputs(data: Path | None, spec: AuditSpec) -> list[tuple[Path | None, str]]:
+    return [(data or spec.data_path, "cli-input-data"), (spec.source, "cli-input-config")]
 
 
 def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditResult:
@@ -147,7 +250,13 @@ def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditR
     if source is None:
         raise ConfigError(message("cli-no-data"))
     _status(message("cli-reading", path=str(source)))
-    frame = read_table(source)
+    frame = read_table(
+        source,
+        encoding=spec.encoding,
+        sep=spec.sep,
+        decimal=spec.decimal,
+        thousands=spec.thousands,
+    )
     _status(message("cli-auditing", rows=len(frame)))
     return audit(frame, config=spec, language=language)
 
@@ -176,7 +285,13 @@ def cli(language: str | None) -> None:
     show_default=True,
     help=message("cli-help-output"),
 )
-@click.option("--seed", type=int, default=0, show_default=True, help=message("cli-help-seed"))
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help=message("cli-help-seed"),
+)
 def demo(output: Path, seed: int) -> None:
     """Audit the built-in synthetic welfare process and write the HTML report."""
     _status(message("demo-generating"))
@@ -234,6 +349,7 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
                 param_hint="--output",
             )
         formats.append(fmt)
+    _guard_outputs(outputs, _inputs(data, spec))
     result = _run_audit(data, spec, get_language())
     gate = Gate()
     for path, fmt in zip(outputs, formats, strict=True):
@@ -297,13 +413,15 @@ def check(
     """Gate CI: exit 1 when findings at or above the bar are new or worsened."""
     spec = _spec(kwargs)
     gate = Gate(fail_on=fail_on, certainty=certainty)  # type: ignore[arg-type]
+    written = [path for path in (output, write_baseline) if path is not None]
+    _guard_outputs(written, [*_inputs(data, spec), (baseline, "cli-input-baseline")])
     entries = None
     if baseline is not None:
         try:
-            text = baseline.read_text("utf-8")
+            content = baseline.read_bytes()
         except OSError as exc:
             raise ConfigError(message("cli-baseline-missing", path=str(baseline))) from exc
-        entries = load_baseline(text, source=str(baseline))
+        entries = load_baseline(content, source=str(baseline))
     result = _run_audit(data, spec, get_language())
     report = evaluate(result, gate, entries)
     rendered = _write(result, fmt, gate, report)
@@ -388,6 +506,44 @@ def plan(data: Path | None, **kwargs: Any) -> None:
             click.echo(f"      {missing_text}")
 
 
+def _escape_controls(text: str) -> str:
+    r"""Show control and format characters as escapes (``\n``, ``\x1b``, ``\u202e``).
+
+    A label in a message may hold a newline, an ANSI escape or a bidirectional override;
+    printed as is, it would split the one-line error or change what the terminal shows.
+    """
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+        else char
+        for char in text
+    )
+
+
+def _error_text(exc: EerlijkheidError) -> str:
+    """Return the error as printed: one line, or one line per problem of a configuration file."""
+    if isinstance(exc, ConfigFileError):
+        return "\n".join(_escape_controls(line) for line in str(exc).split("\n"))
+    return _escape_controls(str(exc))
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show a warning of eerlijkheid as one line on stderr, without the Python source path."""
+    if issubclass(category, EerlijkheidWarning):
+        click.echo(i18n.message("cli-warning", warning=_escape_controls(str(message))), err=True)
+    else:
+        (file or sys.stderr).write(
+            warnings.formatwarning(message, category, filename, lineno, line)
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; library errors become one line on stderr and exit code 2.
 
@@ -397,15 +553,17 @@ def main(argv: list[str] | None = None) -> None:
         Arguments (default: ``sys.argv[1:]``).
     """
     try:
-        code = cli.main(args=argv, prog_name="eerlijkheid", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", EerlijkheidWarning)
+            warnings.showwarning = _show_warning
+            code = cli.main(args=argv, prog_name="eerlijkheid", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
     except EerlijkheidError as exc:
-        text = str(exc)
-        click.echo(message("cli-error", error=text), err=True)
+        click.echo(message("cli-error", error=_error_text(exc)), err=True)
         sys.exit(EXIT_USAGE)
     except OSError as exc:
         click.echo(message("cli-error", error=str(exc)), err=True)

@@ -797,17 +797,20 @@ def read_toml(
             raise TypeError("read_toml needs text or path")
         try:
             with open(path, "rb") as handle:
-                loaded: dict[str, object] = tomllib.load(handle)
-                return loaded
+                raw = handle.read()
         except OSError as exc:
             raise check.fail("toets-read-failed", error=exc.strerror or str(exc)) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise check.fail("toets-invalid-toml", error=str(exc)) from exc
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise check.fail("toets-not-utf8", position=str(exc.start)) from None
     try:
         parsed: dict[str, object] = tomllib.loads(text)
         return parsed
     except tomllib.TOMLDecodeError as exc:
         raise check.fail("toets-invalid-toml", error=str(exc)) from exc
+    except RecursionError:
+        raise check.fail("toets-too-deep") from None
 
 
 _PART_KEYS = (
