@@ -69,6 +69,7 @@ from eerlijkheid.analyses import (
 from eerlijkheid.analyses.disparity import ERROR_METRICS, HIT_METRICS
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import CountTable
+from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings._codes import get_code
 from eerlijkheid.findings._model import (
     Certainty,
@@ -338,6 +339,12 @@ def _interaction_evidence(i: Interaction, reason: str) -> dict[str, EvidenceValu
     }
 
 
+def _small(d: Disparity, threshold: int) -> bool:
+    return is_small(d.group_numerator, d.group_denominator, threshold=threshold) or is_small(
+        d.reference_numerator, d.reference_denominator, threshold=threshold
+    )
+
+
 def _reference_text(d: Disparity) -> str | Msg:
     return Msg("reference-rest") if d.reference_rule == "rest" else _labels(d.reference)
 
@@ -351,6 +358,7 @@ def _comparison_findings(
     *,
     rest: Iterable[Disparity] = (),
     interaction_of: Callable[[Disparity], Interaction | None] | None = None,
+    listed: set[tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
 ) -> list[Finding]:
     t = config.thresholds
     singles: dict[tuple[str, str], tuple[Disparity, _Graded]] = {}
@@ -386,6 +394,8 @@ def _comparison_findings(
         ]
         if margins:
             attached.setdefault(margins[0], []).append((d, inter))
+            if listed is not None:  # part of a finding: not "too little data" (EE401)
+                listed.add((d.attributes, d.group))
         else:
             own.append((d, graded, inter, "no-margin-finding"))
 
@@ -430,25 +440,25 @@ def _comparison_findings(
                 "rest_pvalue_adjusted": other.pvalue_adjusted,
             }
         extra: list[Msg] = []
-        listed = attached.get(key, [])
-        for sub, inter in listed:
+        under = attached.get(key, [])
+        parts: list[Msg] = []
+        for sub, sub_inter in under:
             label = _labels(sub.group)
-            evidence[f"also_in[{label}]"] = sub.ratio
+            # an intersection with a small cell is listed without numbers: its counts are
+            # not in this finding's evidence, so the report's suppression cannot see them
+            small = _small(sub, config.suppression_threshold)
+            evidence[f"also_in[{label}]"] = math.nan if small else sub.ratio
             evidence[f"also_in_reference[{label}]"] = _labels(sub.reference)
             evidence[f"also_in_interaction[{label}]"] = (
-                inter.ratio if inter is not None else math.nan
+                sub_inter.ratio if sub_inter is not None and not small else math.nan
             )
-        if listed:
-            items = Joined(
-                "finding-also-in-item",
-                parts=tuple(
-                    Msg(
-                        "finding-also-in-item",
-                        (("group", _labels(sub.group)), ("ratio", Num(sub.ratio))),
-                    )
-                    for sub, _ in listed
-                ),
+            parts.append(
+                Msg("finding-also-in-item-small", (("group", label),))
+                if small
+                else Msg("finding-also-in-item", (("group", label), ("ratio", Num(sub.ratio))))
             )
+        if under:
+            items = Joined("finding-also-in-item", parts=tuple(parts))
             extra.append(Msg("finding-also-in", (("items", items),)))
         out.append(build(d, graded, evidence, extra))
     for d, graded, inter, reason in own:
@@ -528,6 +538,7 @@ def derive_findings(
         )
     # The decision under audit is the process step the comparisons are about.
     stage = table.names_with_role(Role.DECISION)[0]
+    listed: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for code, comparisons, metrics in (
         ("EE201", disparity.selection, ("selection_rate",)),
         ("EE202", disparity.random_arm, ()),
@@ -542,6 +553,7 @@ def derive_findings(
             stage,
             rest=[d for d in disparity.rest if d.metric in metrics],
             interaction_of=disparity.interaction_of,
+            listed=listed if code == "EE201" else None,
         )
     if disparity.outcome_only_when_selected:
         # With a random sample, point to it as the unbiased estimate; advise one only
@@ -610,6 +622,7 @@ def derive_findings(
             )
         )
     flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
+    flagged |= listed  # intersections listed under their main effect's EE201
     for check in sufficiency:
         c = check.comparison
         if check.status != "insufficient" or (c.attributes, c.group) in flagged:
