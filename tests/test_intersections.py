@@ -285,3 +285,95 @@ def test_reference_settings_are_validated_in_the_api():
         ee.AuditConfig(partial_reference="largest")  # type: ignore[arg-type]
     with pytest.raises(ee.RoleError, match="compare_with_rest"):
         ee.AuditConfig(compare_with_rest="yes")  # type: ignore[arg-type]
+
+
+def test_same_level_reference_counts_and_an_empty_reference_cell():
+    """(a, b) against (a_ref, b), counted with pandas; a reference cell without cases: NaN."""
+    rates = {
+        ("x", "m"): (30, 100),
+        ("x", "v"): (20, 100),
+        ("ref", "m"): (10, 100),
+        ("ref", "v"): (10, 100),
+        ("x", "o"): (5, 50),
+    }
+    frame = cells(rates)
+    table = count_table(frame, decision="d", groups=["g", "h"])
+    result = disparities(
+        table, metrics=["selection_rate"], attributes=[("g", "h")], reference={"g": "ref"}
+    )
+    by_group = {d.group: d for d in result}
+    assert set(by_group) == {("x", "m"), ("x", "v"), ("x", "o")}  # the references are not compared
+    for (_, h), d in by_group.items():
+        ref = frame[(frame["g"] == "ref") & (frame["h"] == h)]
+        assert d.reference == ("ref", h) and d.reference_rule == "same-level"
+        assert (d.reference_numerator, d.reference_denominator) == (int(ref["d"].sum()), len(ref))
+    assert math.isnan(by_group[("x", "o")].ratio)  # ("ref", "o") has no cases
+    assert by_group[("x", "m")].ratio == pytest.approx(3.0)
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # saturated: 0 df left
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+def test_random_arm_interaction_matches_a_poisson_glm():
+    """EE202's interaction: the arm × A × B term of a saturated Poisson model of the counts."""
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(4)
+    rows = []
+    # profile selections (aselect 0, selected 1) and random-sample cases (aselect 1) per cell
+    for g, h, selected, random_cases in (
+        ("x", "m", 60, 40),
+        ("x", "v", 150, 45),
+        ("ref", "m", 80, 120),
+        ("ref", "v", 70, 110),
+    ):
+        rows += [{"g": g, "h": h, "d": 1, "r": 0}] * selected
+        rows += [{"g": g, "h": h, "d": 0, "r": 0}] * 300
+        rows += [{"g": g, "h": h, "d": int(rng.random() < 0.1), "r": 1}] * random_cases
+    frame = pd.DataFrame(rows)
+    table = count_table(frame, decision="d", groups=["g", "h"], random_sample="r")
+    from eerlijkheid.analyses import analyse_disparity
+
+    evidence = analyse_disparity(table, ee.AuditConfig(reference={"g": "ref"}))
+    (d,) = [d for d in evidence.random_arm if d.group == ("x", "v")]
+    inter = evidence.interaction_of(d)
+    assert inter is not None
+    counts = []
+    for g in ("x", "ref"):
+        for h in ("v", "m"):
+            cell = frame[(frame["g"] == g) & (frame["h"] == h)]
+            counts.append((g == "x", h == "v", True, int(((cell.d == 1) & (cell.r == 0)).sum())))
+            counts.append((g == "x", h == "v", False, int((cell.r == 1).sum())))
+    data = pd.DataFrame(counts, columns=["a", "b", "profile", "n"]).astype(float)
+    design = pd.DataFrame(
+        {
+            "const": 1.0,
+            "a": data["a"],
+            "b": data["b"],
+            "p": data["profile"],
+            "ab": data["a"] * data["b"],
+            "ap": data["a"] * data["profile"],
+            "bp": data["b"] * data["profile"],
+            "abp": data["a"] * data["b"] * data["profile"],
+        }
+    )
+    fit = sm.GLM(data["n"], design, family=sm.families.Poisson()).fit()
+    assert inter.ratio == pytest.approx(math.exp(fit.params["abp"]))
+    low, high = fit.conf_int().loc["abp"]
+    assert inter.low == pytest.approx(math.exp(low), rel=1e-6)
+    assert inter.high == pytest.approx(math.exp(high), rel=1e-6)
+    # the GLM's iterative fit stops at its convergence tolerance: agreement to 1e-4
+    assert inter.pvalue == pytest.approx(fit.pvalues["abp"], rel=1e-4)
+    assert inter.margins == ("g", "h")
+
+
+def test_a_small_intersection_is_listed_without_numbers():
+    rates = {
+        ("x", "m"): (900, 1000),
+        ("x", "v"): (18, 20),  # 2 not selected: a small cell, listed by name only
+        ("ref", "m"): (450, 1000),
+        ("ref", "v"): (450, 1000),
+    }
+    result = audit(rates, language="en")
+    (main_effect,) = [f for f in result.findings if f.code == "EE201" and f.subject.group == ("x",)]
+    assert math.isnan(main_effect.evidence["also_in[x × v]"])
+    assert "x × v (small counts, not shown)" in main_effect.message
