@@ -346,7 +346,12 @@ def _small(d: Disparity, threshold: int) -> bool:
 
 
 def _reference_text(d: Disparity) -> str | Msg:
-    return Msg("reference-rest") if d.reference_rule == "rest" else _labels(d.reference)
+    """Return the reference of a message, saying how it was chosen when nobody named it."""
+    if d.reference_rule == "rest":
+        return Msg("reference-rest")
+    if d.reference_rule in ("largest", "most-favourable"):
+        return Msg(f"reference-{d.reference_rule}", (("label", _labels(d.reference)),))
+    return _labels(d.reference)
 
 
 def _comparison_findings(
