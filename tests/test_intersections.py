@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import eerlijkheid as ee
 from eerlijkheid.analyses.subgroups import subgroup_scan
@@ -377,3 +379,39 @@ def test_a_small_intersection_is_listed_without_numbers():
     (main_effect,) = [f for f in result.findings if f.code == "EE201" and f.subject.group == ("x",)]
     assert math.isnan(main_effect.evidence["also_in[x × v]"])
     assert "x × v (small counts, not shown)" in main_effect.message
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_CELL = st.tuples(st.integers(1, 60), st.integers(1, 60))  # (selected, not selected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=st.tuples(_CELL, _CELL, _CELL, _CELL))
+def test_interaction_is_the_ratio_of_rate_ratios_in_either_attribute_order(cells):
+    """By hand: [r(x,v)/r(ref,v)] / [r(x,m)/r(ref,m)], whichever attribute comes first."""
+    from eerlijkheid.analyses import analyse_disparity
+
+    labels = [("x", "v"), ("ref", "v"), ("x", "m"), ("ref", "m")]
+    rows = []
+    for (g, h), (yes, no) in zip(labels, cells, strict=True):
+        rows += [{"g": g, "h": h, "d": 1, "n": yes}, {"g": g, "h": h, "d": 0, "n": no}]
+    frame = pd.DataFrame(rows)
+    rate = [yes / (yes + no) for yes, no in cells]
+    expected = (rate[0] / rate[1]) / (rate[2] / rate[3])
+    config = ee.AuditConfig(reference={"g": "ref", "h": "m"})
+    found = []
+    for order in (["g", "h"], ["h", "g"]):
+        table = count_table(frame, decision="d", groups=order, count="n")
+        evidence = analyse_disparity(table, config)
+        (d,) = [
+            d
+            for d in evidence.selection
+            if set(d.attributes) == {"g", "h"} and set(d.group) == {"x", "v"}
+        ]
+        inter = evidence.interaction_of(d)
+        assert inter is not None
+        found.append(inter)
+    assert found[0].ratio == pytest.approx(expected, rel=1e-9)
+    assert found[1].ratio == pytest.approx(expected, rel=1e-9)
+    assert found[0].pvalue == pytest.approx(found[1].pvalue, rel=1e-9)
