@@ -102,6 +102,7 @@ def test_a_true_interaction_is_reported_on_the_intersection():
 @pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.DomainWarning")
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # saturated: 0 df left
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
 def test_interaction_matches_a_log_binomial_and_a_poisson_glm():
     """statsmodels as the oracle: the interaction term of the saturated 2x2 model."""
     sm = pytest.importorskip("statsmodels.api")
