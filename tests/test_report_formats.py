@@ -23,7 +23,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,21 +108,23 @@ def small(language: str) -> AuditResult:
 def baseline_case(language: str) -> tuple[AuditResult, GateReport]:
     """Baseline from one audit; a later audit (other seed, fewer groups) judged against it.
 
-    Statuses by construction: EE202 niet-westers is new; EE202 niet-westers × vrouw was
-    accepted as 'medium' and is 'high' now (worsened); EE101 and three EE201 are
-    unchanged; EE202 niet-westers × man was accepted but is below the bar now (resolved);
-    the four accepted findings about leeftijdsklasse are stale (no longer audited).
+    Statuses by construction: EE101 was not in the baseline (new); EE202 niet-westers was
+    accepted as 'medium' and is 'high' now (worsened); EE201 niet-westers is unchanged;
+    EE204 vrouw was accepted but is below the bar now (resolved); the accepted finding
+    about onbekend × 18-26 is stale (leeftijdsklasse is no longer audited).  (Before
+    issue 12 the intersections niet-westers × man/vrouw were findings of their own; they
+    are now listed under the main effect.)
     """
     before = welfare(language)
     extra = [
         f
         for f in before.findings
-        if f.code == "EE202" and f.subject.group == ("niet-westers", "man")
+        if (f.code == "EE202" and f.subject.group == ("niet-westers",))
+        or (f.code == "EE204" and f.subject.group == ("vrouw",))
+        or (f.code == "EE201" and f.subject.group == ("onbekend", "18-26"))
     ]
-    entries = list(baseline_from([*GATE.failing(before.findings), *extra]))
-    for i, e in enumerate(entries):
-        if e.code == "EE202" and list(e.subject["group"]) == ["niet-westers", "vrouw"]:
-            entries[i] = replace(e, severity="medium")
+    failing = [f for f in GATE.failing(before.findings) if f.code != "EE101"]
+    entries = list(baseline_from([*failing, *extra]))
     after = welfare(language, seed=3, groups=("migratieachtergrond", "geslacht"))
     return after, evaluate(after, GATE, entries)
 
@@ -679,8 +680,8 @@ def test_baseline_case_has_every_status() -> None:
     _, report = baseline_case("nl")
     statuses = [s for _, s in report.statuses]
     assert statuses.count("new") == 1 and statuses.count("worsened") == 1
-    assert statuses.count("unchanged") == 4
-    assert len(report.resolved) == 1 and len(report.stale) == 4
+    assert statuses.count("unchanged") == 1
+    assert len(report.resolved) == 1 and len(report.stale) == 1
     assert report.baseline_used and not report.passed
 
 
@@ -704,13 +705,13 @@ def test_baseline_statuses_in_text(language: str) -> None:
         for f in findings:
             line = lines[result.findings.index(f)]
             assert f"({word[status]}):" in line, line
-    # 17 = the 16 of the disparity rules + EE523 (taalvaardigheid unrelated to the outcome
+    # 12 = the 11 of the disparity rules + EE523 (taalvaardigheid unrelated to the outcome
     # on the random arm: inconclusive, so below the bar).
     summary = {
-        "nl": "17 bevindingen (1 nieuw, 1 verslechterd, 4 ongewijzigd, 11 onder de drempel); "
-        "1 opgelost; 4 verouderde baseline-items",
-        "en": "17 findings (1 new, 1 worsened, 4 unchanged, 11 below the bar); "
-        "1 resolved; 4 stale baseline entries",
+        "nl": "12 bevindingen (1 nieuw, 1 verslechterd, 1 ongewijzigd, 9 onder de drempel); "
+        "1 opgelost; 1 verouderd baseline-item",
+        "en": "12 findings (1 new, 1 worsened, 1 unchanged, 9 below the bar); "
+        "1 resolved; 1 stale baseline entry",
     }[language]
     assert summary in lines
     for entry in (*report.resolved, *report.stale):
@@ -747,9 +748,9 @@ def test_baseline_statuses_in_markdown() -> None:
     for heading, n in (
         ("New", 1),
         ("Worsened", 1),
-        ("Unchanged, in the baseline", 4),
+        ("Unchanged, in the baseline", 1),
         ("Resolved, from the baseline", 1),
-        ("Stale: remove from the baseline", 4),
+        ("Stale: remove from the baseline", 1),
     ):
         assert f"\n### {heading} ({n})\n" in text, heading
     for entry in (*report.resolved, *report.stale):

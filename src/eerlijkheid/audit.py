@@ -875,7 +875,8 @@ def audit(
         comparisons=disparity.selection
         + disparity.random_arm
         + disparity.hit_rate
-        + disparity.error_rate,
+        + disparity.error_rate
+        + disparity.rest,
         rates=rates,
         stratified=strat,
         sufficiency=suff,

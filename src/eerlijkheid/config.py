@@ -440,6 +440,15 @@ class AuditConfig:
         Reference label per group attribute; attributes not named use ``reference_rule``.
     reference_rule : {'largest', 'most-favourable'}
         Reference for attributes without an explicit label.
+    compare_with_rest : bool
+        Also compare every group of an attribute without an explicit label with every
+        other case together (one against the rest), so that a largest group that is
+        selected far more often than the others is compared too (default ``True``).
+    partial_reference : {'same-level', 'rule'}
+        Reference of an intersection whose attributes ``reference`` names only in part:
+        ``'same-level'`` (default) compares ``(a, b)`` with ``(a_ref, b)``, the named
+        reference at the group's own level of the unnamed attribute; ``'rule'`` uses
+        ``reference_rule`` on the intersection as a whole.
     favourable : bool
         ``True`` when the decision is a benefit (granted), ``False`` (default) when it is a
         burden (selected for a check).
@@ -476,6 +485,8 @@ class AuditConfig:
     order: int = 2
     reference: Mapping[str, str] = field(default_factory=dict)
     reference_rule: Literal["largest", "most-favourable"] = "largest"
+    compare_with_rest: bool = True
+    partial_reference: Literal["same-level", "rule"] = "same-level"
     favourable: bool = False
     confidence_level: float = 0.95
     interval_method: Literal["wilson", "clopper-pearson", "jeffreys"] = "wilson"
@@ -507,6 +518,12 @@ class AuditConfig:
                 "0, 1, 2, ...",
             ),
             ("row_analyses", isinstance(self.row_analyses, bool), "true, false"),
+            ("compare_with_rest", isinstance(self.compare_with_rest, bool), "true, false"),
+            (
+                "partial_reference",
+                self.partial_reference in ("same-level", "rule"),
+                "'same-level', 'rule'",
+            ),
             (
                 "max_rows",
                 isinstance(self.max_rows, int)

@@ -45,6 +45,8 @@ top level, or the same tables under ``[tool.eerlijkheid]`` in ``pyproject.toml``
     [audit]
     order = 2
     reference_rule = "largest"
+    compare_with_rest = true
+    partial_reference = "same-level"
     favourable = false
     confidence_level = 0.95
     interval_method = "wilson"
@@ -89,16 +91,18 @@ The keys, table by table:
     ``attribute = label``: the reference group of a group attribute (an attribute of
     ``roles.groups``).  Labels are strings; integers and true/false are accepted and
     converted with :func:`str` (``1`` becomes ``"1"``, ``true`` becomes ``"True"``).
-    Attributes not named use ``audit.reference_rule``.
+    Attributes not named use ``audit.reference_rule`` (and, with
+    ``audit.compare_with_rest``, are compared with every other case together as well);
+    an intersection of named and unnamed attributes follows ``audit.partial_reference``.
 ``[audit]`` (optional, every key optional)
     The fields of :class:`~eerlijkheid.config.AuditConfig` (except ``reference``, which
     is the table above), with the same defaults.  ``order``,
     ``suppression_threshold``, ``max_rows`` and ``seed`` are integers (``2.0`` and
     ``true`` are refused); ``confidence_level``, ``alpha``, ``detectable_ratio`` and
-    ``power`` are numbers (integers are accepted, true/false not); ``favourable`` and
-    ``row_analyses`` are true/false;
-    ``reference_rule``, ``interval_method`` and ``adjust`` are strings; ``inputs`` is a
-    list of strings; ``declared_grounds`` a table of string = string.
+    ``power`` are numbers (integers are accepted, true/false not); ``favourable``,
+    ``compare_with_rest`` and ``row_analyses`` are true/false;
+    ``reference_rule``, ``partial_reference``, ``interval_method`` and ``adjust`` are
+    strings; ``inputs`` is a list of strings; ``declared_grounds`` a table of string = string.
 ``[audit.thresholds]`` (optional)
     ``low``, ``medium``, ``high``: the :class:`~eerlijkheid.config.SeverityThresholds`,
     finite numbers with ``1 < low <= medium <= high``; keys not given keep their default.
@@ -231,6 +235,8 @@ _AUDIT_KINDS: Final[dict[str, _Kind | Literal["grounds", "thresholds"]]] = {
     "row_analyses": "bool",
     "max_rows": "integer",
     "seed": "integer",
+    "compare_with_rest": "bool",
+    "partial_reference": "string",
 }
 _THRESHOLD_KEYS: Final = ("low", "medium", "high")
 _REQUIRED_EXAMPLES: Final = {

@@ -23,7 +23,12 @@ from eerlijkheid.analyses.composition import (
 )
 from eerlijkheid.analyses.direct_grounds import GroundMatch, find_direct_grounds
 from eerlijkheid.analyses.discretion import DiscretionEvidence, analyse_discretion
-from eerlijkheid.analyses.disparity import DisparityEvidence, analyse_disparity
+from eerlijkheid.analyses.disparity import (
+    DisparityEvidence,
+    Interaction,
+    analyse_disparity,
+    interaction_adds,
+)
 from eerlijkheid.analyses.proxies import ProxyEvidence, proxy_strength
 from eerlijkheid.analyses.scores import ScoreEvidence, analyse_scores
 from eerlijkheid.analyses.strata import StratifiedComparison, analyse_strata
@@ -50,6 +55,7 @@ __all__ = [
     "DriverAnalysis",
     "FeatureContrast",
     "GroundMatch",
+    "Interaction",
     "ProxyEvidence",
     "ScoreEvidence",
     "StratifiedComparison",
@@ -69,6 +75,7 @@ __all__ = [
     "composition_from_frame",
     "composition_rates",
     "find_direct_grounds",
+    "interaction_adds",
     "proxy_strength",
     "rank_by_composition",
     "subgroup_scan",

@@ -55,6 +55,15 @@ Which attributes drive the gap
     on the rate scale: the main effect of each attribute level (its rate over the overall
     rate) and the interaction (the subgroup's rate over the overall rate, divided by the
     product of the main effects; 1 means the main effects explain the subgroup fully).
+Does the combination add something?
+    For the same subgroups, the interaction with an interval and a test, estimated as in
+    :mod:`eerlijkheid.analyses.disparity`: the ratio of rate ratios of the 2×2 table
+    (level of one attribute or not) × (levels of the others or not), each attribute in turn
+    against the combination of the others, the weakest split (largest p-value) reported;
+    delta-method Wald interval and z-test on the log scale; p-values adjusted
+    (``config.adjust``) over the top subgroups of order 2 or more.  ``interaction_adds``
+    of :class:`DriverAnalysis` says whether it is material (``thresholds.low`` on the
+    harmful side) and certain (adjusted p below ``config.alpha``).
 
 Examples
 --------
@@ -81,11 +90,13 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from eerlijkheid.analyses.disparity import ratio_of_rate_ratios
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import UNKNOWN_CODE, CountTable
 from eerlijkheid.exceptions import ConfigError
@@ -199,6 +210,16 @@ class DriverAnalysis:
         ``log(thresholds.low)``: how close a sub-combination must come.
     method : str
         How the drivers were found.
+    interaction_margins : float
+        The ratio of rate ratios of the subgroup against the rest of its margins (see the
+        module docstring; 1: its margins explain it; NaN: undefined).
+    interaction_low, interaction_high : float
+        Its interval at ``config.confidence_level``.
+    interaction_pvalue, interaction_pvalue_adjusted : float
+        Wald test of no interaction; adjusted over the top subgroups of order 2 or more.
+    interaction_adds : bool
+        The interaction is material (``thresholds.low`` on the harmful side) and certain
+        (adjusted p below ``alpha``).
     """
 
     attributes: Grouping
@@ -212,6 +233,12 @@ class DriverAnalysis:
     interaction_ratio: float
     tolerance: float
     method: str
+    interaction_margins: float = math.nan
+    interaction_low: float = math.nan
+    interaction_high: float = math.nan
+    interaction_pvalue: float = math.nan
+    interaction_pvalue_adjusted: float = math.nan
+    interaction_adds: bool = False
 
 
 @dataclass(frozen=True)
@@ -516,6 +543,9 @@ def subgroup_scan(
     groupings = [c for k in range(1, order + 1) for c in itertools.combinations(attrs, k)]
     # (value, rest value, effective count, effective size) of every combination
     values: dict[Key, tuple[float, float, float, float]] = {}
+    # sums of weights (numerator, denominator) and squared weights of every combination
+    sums: dict[Key, tuple[float, float, float]] = {}
+    totals = (0.0, 0.0, 0.0)
     overall = float("nan")
     pieces: list[tuple[Grouping, list[tuple[str, ...]], tuple[FloatArray, ...]]] = []
     not_tested: list[UntestedSubgroup] = []
@@ -533,6 +563,11 @@ def subgroup_scan(
             c.labels, gv.tolist(), rv.tolist(), gx.tolist(), gn.tolist(), strict=True
         ):
             values[(grouping, label)] = (a, b, x, m)
+        for label, wn, wd, w2 in zip(
+            c.labels, c.wnum.tolist(), c.wden.tolist(), c.w2den.tolist(), strict=True
+        ):
+            sums[(grouping, label)] = (wn, wd, w2)
+        totals = (float(total[2]), float(total[3]), float(total[4]))
         keep = (c.den >= min_size) & (rden >= min_size)
         for i in np.flatnonzero(~keep).tolist():
             not_tested.append(UntestedSubgroup(grouping, c.labels[i], int(c.den[i]), int(rden[i])))
@@ -621,7 +656,13 @@ def subgroup_scan(
         SubgroupComparison(d.attributes, d.group, d, rank.get(i)) for i, d in enumerate(final)
     )
     best = tuple(tested[i] for i in worse[:top])
-    drivers = tuple(_drivers(s, values, overall, harm, config) for s in best if s.order >= 2)
+    drivers = _with_interactions(
+        tuple(_drivers(s, values, overall, harm, config) for s in best if s.order >= 2),
+        sums,
+        totals,
+        harm,
+        config,
+    )
     return SubgroupScan(
         metric=metric,
         attributes=attrs,
@@ -648,6 +689,74 @@ def subgroup_scan(
             + f"{config.adjust} over all tested subgroups; ranked by the ratio bound nearest 1"
         ),
     )
+
+
+def _with_interactions(
+    drivers: tuple[DriverAnalysis, ...],
+    sums: Mapping[Key, tuple[float, float, float]],
+    totals: tuple[float, float, float],
+    harm: str,
+    config: AuditConfig,
+) -> tuple[DriverAnalysis, ...]:
+    """Add the interaction with the margins (ratio of rate ratios, weakest split)."""
+    if not drivers:
+        return drivers
+    z = NormalDist().inv_cdf(0.5 + config.confidence_level / 2)
+    found: list[tuple[float, float, float]] = []
+    for d in drivers:
+        own = np.array(sums[(d.attributes, d.group)], dtype=np.float64)
+        whole = np.array(totals, dtype=np.float64)
+        splits = range(1 if len(d.attributes) == 2 else len(d.attributes))
+        best: tuple[float, float, float] | None = (math.nan, math.nan, -1.0)
+        for j in splits:
+            others = tuple(k for k in range(len(d.attributes)) if k != j)
+            x = np.array(sums[((d.attributes[j],), (d.group[j],))], dtype=np.float64)
+            y = np.array(
+                sums[(tuple(d.attributes[k] for k in others), tuple(d.group[k] for k in others))],
+                dtype=np.float64,
+            )
+            cells = [own, y - own, x - own, whole - x - y + own]
+            log, se, pvalue = ratio_of_rate_ratios(
+                *(
+                    {
+                        "wnum": np.array([max(c[0], 0.0)]),
+                        "wden": np.array([max(c[1], 0.0)]),
+                        "w2den": np.array([max(c[2], 0.0)]),
+                    }
+                    for c in cells
+                )
+            )
+            pv = float(pvalue[0])
+            if not math.isfinite(pv):
+                best = None
+                break
+            if best is not None and pv > best[2]:
+                best = (float(log[0]), float(se[0]), pv)
+        found.append(best if best is not None else (math.nan, math.nan, math.nan))
+    adjusted = adjust_pvalues(np.array([f[2] for f in found]), method=config.adjust)
+    out = []
+    for d, (est, err, pv), padj in zip(drivers, found, adjusted.tolist(), strict=True):
+        ratio = math.exp(est) if math.isfinite(est) else math.nan
+        low = config.thresholds.low
+        material = math.isfinite(ratio) and (
+            ratio >= low
+            if harm == "higher"
+            else ratio <= 1 / low
+            if harm == "lower"
+            else (ratio >= low or ratio <= 1 / low)
+        )
+        out.append(
+            replace(
+                d,
+                interaction_margins=ratio,
+                interaction_low=math.exp(est - z * err) if math.isfinite(est) else math.nan,
+                interaction_high=math.exp(est + z * err) if math.isfinite(est) else math.nan,
+                interaction_pvalue=pv,
+                interaction_pvalue_adjusted=float(padj),
+                interaction_adds=bool(material and padj < config.alpha),
+            )
+        )
+    return tuple(out)
 
 
 def _drivers(

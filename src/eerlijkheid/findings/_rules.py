@@ -15,6 +15,23 @@ Rules, in the words of the audit:
   it), its ratio reaches ``thresholds.low`` (severity ``low``, ``medium``, ``high``) and its
   test gives at least *indicative* evidence (unadjusted p below ``alpha``).  Comparisons that
   are inconclusive make no disparity finding; when they also lack power they make EE401.
+
+  *Which comparison.*  An attribute without a named reference is compared with the
+  reference rule's group (the largest) and with every other case together ("rest"); a
+  group gets one finding per code: on the rule's comparison when that one makes a
+  finding, otherwise on the comparison with the rest (so a largest group that is selected
+  far more often than the others is found).  The subject's reference and the evidence's
+  ``reference_rule`` say which comparison a finding uses.
+
+  *Intersections only when they add something.*  An intersection comparison that meets
+  the bar above makes its own finding only when its interaction with its margins
+  (:class:`~eerlijkheid.analyses.disparity.Interaction`, a ratio of rate ratios) is
+  material — it reaches ``thresholds.low`` on the harmful side — and certain — its
+  p-value adjusted within the intersection family is below ``alpha`` — or when none of
+  its margins (the attributes on which it differs from its reference) has a finding of
+  the same code to list it under.  Otherwise it is listed under its main effect's
+  finding (evidence ``also_in[...]``, and a sentence in the message), not as a finding
+  of its own.
 * **EE205** — outcomes observed only for selected cases (caveat, ``info``).  With a random
   sample the message points to it as the unbiased estimate instead of advising one.
 * **EE301 / EE302** — a crude disparity that is established and material survives the
@@ -37,18 +54,22 @@ is declared as, such a ground (:func:`race_defined`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from eerlijkheid.analyses import (
     DisparityEvidence,
     GroundMatch,
+    Interaction,
     StratifiedComparison,
     SufficiencyCheck,
     find_direct_grounds,
+    interaction_adds,
 )
+from eerlijkheid.analyses.disparity import ERROR_METRICS, HIT_METRICS
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import CountTable
+from eerlijkheid.disclosure import is_small
 from eerlijkheid.findings._codes import get_code
 from eerlijkheid.findings._model import (
     Certainty,
@@ -147,6 +168,17 @@ class Msg:
         return message(self.key, language=language, **_render(dict(self.fields), language))
 
 
+@dataclass(frozen=True)
+class Joined(Msg):
+    """Catalogue texts joined with ``", "``, each rendered per language."""
+
+    parts: tuple[Msg, ...] = ()
+
+    def render(self, language: str) -> str:
+        """Return the joined texts in ``language``."""
+        return ", ".join(part.render(language) for part in self.parts)
+
+
 def _render(fields: Mapping[str, object], language: str) -> dict[str, object]:
     return {
         k: v.render(language) if isinstance(v, (Num, Pct, Msg)) else v for k, v in fields.items()
@@ -168,21 +200,29 @@ def _finding(
     key: str | None = None,
     norms: Sequence[str] | None = None,
     declared: Mapping[str, str] | None = None,
+    extra: Sequence[Msg] = (),
     **fields: object,
 ) -> Finding:
     """Build a finding of ``code``: registry data, and the message in every language.
 
     ``key`` replaces the message key ``finding-{code}`` (a variant of the message);
+    ``extra`` texts are appended to the message (e.g. the intersections listed under a
+    main effect);
     ``norms`` replaces the registry's norms; a norm of :data:`RACE_GROUP_NORMS` is kept
     only when the subject's group attributes are race-defined (``declared`` as in
     :func:`race_defined`).
     """
     registered = get_code(code)
     messages: dict[str, str] = {
-        lang: message(
-            key or f"finding-{code}",
-            language=lang,
-            **_render(fields, lang),
+        lang: " ".join(
+            [
+                message(
+                    key or f"finding-{code}",
+                    language=lang,
+                    **_render(fields, lang),
+                ),
+                *(part.render(lang) for part in extra),
+            ]
         )
         for lang in LANGUAGES
     }
@@ -282,40 +322,165 @@ def _material(d: Disparity, config: AuditConfig) -> tuple[SeverityLevel, Certain
     return severity, certainty
 
 
+_Graded = tuple[SeverityLevel, Certainty]
+
+
+def _interaction_evidence(i: Interaction, reason: str) -> dict[str, EvidenceValue]:
+    return {
+        "interaction": i.ratio,
+        "interaction_low": i.low,
+        "interaction_high": i.high,
+        "interaction_pvalue": i.pvalue,
+        "interaction_pvalue_adjusted": i.pvalue_adjusted,
+        "interaction_attribute": i.attribute,
+        "interaction_margins": " × ".join(i.margins),
+        "interaction_method": i.method,
+        "reported_because": reason,
+    }
+
+
+def _small(d: Disparity, threshold: int) -> bool:
+    return is_small(d.group_numerator, d.group_denominator, threshold=threshold) or is_small(
+        d.reference_numerator, d.reference_denominator, threshold=threshold
+    )
+
+
+def _reference_text(d: Disparity) -> str | Msg:
+    """Return the reference of a message, saying how it was chosen when nobody named it."""
+    if d.reference_rule == "rest":
+        return Msg("reference-rest")
+    if d.reference_rule in ("largest", "most-favourable"):
+        return Msg(f"reference-{d.reference_rule}", (("label", _labels(d.reference)),))
+    return _labels(d.reference)
+
+
 def _comparison_findings(
-    code: str, comparisons: Iterable[Disparity], config: AuditConfig, language: str, stage: str
+    code: str,
+    comparisons: Iterable[Disparity],
+    config: AuditConfig,
+    language: str,
+    stage: str,
+    *,
+    rest: Iterable[Disparity] = (),
+    interaction_of: Callable[[Disparity], Interaction | None] | None = None,
+    listed: set[tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
 ) -> list[Finding]:
-    out = []
+    t = config.thresholds
+    singles: dict[tuple[str, str], tuple[Disparity, _Graded]] = {}
+    intersections: list[tuple[Disparity, _Graded]] = []
     for d in comparisons:
         graded = _material(d, config)
         if graded is None:
             continue
-        out.append(
-            _finding(
-                code,
-                severity=graded[0],
-                certainty=graded[1],
-                subject=Subject(
-                    metric=d.metric,
-                    attributes=d.attributes,
-                    group=d.group,
-                    reference=d.reference,
-                    stage=stage,
-                ),
-                evidence=disparity_evidence(d),
-                language=language,
-                declared=config.declared_grounds,
-                metric=Msg(metric_label_key(d.metric, favourable=config.favourable)),
-                attributes=_labels(d.attributes),
-                group=_labels(d.group),
-                reference=_labels(d.reference),
-                ratio=Num(d.ratio),
-                low=Num(d.ratio_interval.low),
-                high=Num(d.ratio_interval.high),
-                value=Pct(d.group_value),
-                reference_value=Pct(d.reference_value),
-            )
+        if len(d.attributes) == 1:
+            singles[(d.attributes[0], d.group[0])] = (d, graded)
+        else:
+            intersections.append((d, graded))
+    rest_of: dict[tuple[str, str], Disparity] = {}
+    for d in rest:
+        key = (d.attributes[0], d.group[0])
+        rest_of[key] = d
+        graded = _material(d, config)
+        if graded is not None and key not in singles:
+            singles[key] = (d, graded)  # the rule's comparison makes no finding: the rest's
+    attached: dict[tuple[str, str], list[tuple[Disparity, Interaction | None]]] = {}
+    own: list[tuple[Disparity, _Graded, Interaction | None, str]] = []
+    for d, graded in intersections:
+        inter = interaction_of(d) if interaction_of is not None else None
+        if inter is not None and interaction_adds(
+            inter, harm=d.harm, low=t.low, alpha=config.alpha
+        ):
+            own.append((d, graded, inter, "interaction"))
+            continue
+        margins = [
+            (a, label)
+            for a, label in zip(d.attributes, d.group, strict=True)
+            if (inter is None or a in inter.margins) and (a, label) in singles
+        ]
+        if margins:
+            attached.setdefault(margins[0], []).append((d, inter))
+            if listed is not None:  # part of a finding: not "too little data" (EE401)
+                listed.add((d.attributes, d.group))
+        else:
+            own.append((d, graded, inter, "no-margin-finding"))
+
+    def build(
+        d: Disparity, graded: _Graded, evidence: dict[str, EvidenceValue], extra: list[Msg]
+    ) -> Finding:
+        return _finding(
+            code,
+            severity=graded[0],
+            certainty=graded[1],
+            subject=Subject(
+                metric=d.metric,
+                attributes=d.attributes,
+                group=d.group,
+                reference=d.reference,
+                stage=stage,
+            ),
+            evidence={**disparity_evidence(d), **evidence},
+            language=language,
+            declared=config.declared_grounds,
+            extra=extra,
+            metric=Msg(metric_label_key(d.metric, favourable=config.favourable)),
+            attributes=_labels(d.attributes),
+            group=_labels(d.group),
+            reference=_reference_text(d),
+            ratio=Num(d.ratio),
+            low=Num(d.ratio_interval.low),
+            high=Num(d.ratio_interval.high),
+            value=Pct(d.group_value),
+            reference_value=Pct(d.reference_value),
         )
+
+    out = []
+    for key, (d, graded) in singles.items():
+        evidence: dict[str, EvidenceValue] = {}
+        other = rest_of.get(key)
+        if other is not None and other is not d:
+            evidence |= {
+                "rest_ratio": other.ratio,
+                "rest_ratio_low": other.ratio_interval.low,
+                "rest_ratio_high": other.ratio_interval.high,
+                "rest_pvalue_adjusted": other.pvalue_adjusted,
+            }
+        extra: list[Msg] = []
+        under = attached.get(key, [])
+        parts: list[Msg] = []
+        for sub, sub_inter in under:
+            label = _labels(sub.group)
+            # an intersection with a small cell is listed without numbers: its counts are
+            # not in this finding's evidence, so the report's suppression cannot see them
+            small = _small(sub, config.suppression_threshold)
+            evidence[f"also_in[{label}]"] = math.nan if small else sub.ratio
+            evidence[f"also_in_reference[{label}]"] = _labels(sub.reference)
+            evidence[f"also_in_interaction[{label}]"] = (
+                sub_inter.ratio if sub_inter is not None and not small else math.nan
+            )
+            parts.append(
+                Msg("finding-also-in-item-small", (("group", label),))
+                if small
+                else Msg("finding-also-in-item", (("group", label), ("ratio", Num(sub.ratio))))
+            )
+        if under:
+            items = Joined("finding-also-in-item", parts=tuple(parts))
+            extra.append(Msg("finding-also-in", (("items", items),)))
+        out.append(build(d, graded, evidence, extra))
+    for d, graded, inter, reason in own:
+        evidence = _interaction_evidence(inter, reason) if inter is not None else {}
+        if inter is None:
+            evidence["reported_because"] = reason
+        extra = [
+            Msg(
+                f"finding-intersection-{reason}",
+                (
+                    ("interaction", Num(inter.ratio if inter is not None else math.nan)),
+                    ("low", Num(inter.low if inter is not None else math.nan)),
+                    ("high", Num(inter.high if inter is not None else math.nan)),
+                ),
+            )
+        ]
+        out.append(build(d, graded, evidence, extra))
     return out
 
 
@@ -378,13 +543,23 @@ def derive_findings(
         )
     # The decision under audit is the process step the comparisons are about.
     stage = table.names_with_role(Role.DECISION)[0]
-    for code, comparisons in (
-        ("EE201", disparity.selection),
-        ("EE202", disparity.random_arm),
-        ("EE203", disparity.error_rate),
-        ("EE204", disparity.hit_rate),
+    listed: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    for code, comparisons, metrics in (
+        ("EE201", disparity.selection, ("selection_rate",)),
+        ("EE202", disparity.random_arm, ()),
+        ("EE203", disparity.error_rate, ERROR_METRICS),
+        ("EE204", disparity.hit_rate, HIT_METRICS),
     ):
-        findings += _comparison_findings(code, comparisons, config, language, stage)
+        findings += _comparison_findings(
+            code,
+            comparisons,
+            config,
+            language,
+            stage,
+            rest=[d for d in disparity.rest if d.metric in metrics],
+            interaction_of=disparity.interaction_of,
+            listed=listed if code == "EE201" else None,
+        )
     if disparity.outcome_only_when_selected:
         # With a random sample, point to it as the unbiased estimate; advise one only
         # when there is none.
@@ -452,6 +627,7 @@ def derive_findings(
             )
         )
     flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
+    flagged |= listed  # intersections listed under their main effect's EE201
     for check in sufficiency:
         c = check.comparison
         if check.status != "insufficient" or (c.attributes, c.group) in flagged:

@@ -4,8 +4,14 @@
   (:func:`eerlijkheid.analyses.subgroups.subgroup_scan`) among the worst-off, on the
   harmful side, whose ratio to the rest reaches ``thresholds.low`` and whose test is
   significant after adjustment over the whole family of tested subgroups (certainty
-  ``established``), and whose gap no smaller combination of its attributes carries (the
-  driver analysis names the full combination).  A gap that a smaller combination carries
+  ``established``), whose gap no smaller combination of its attributes carries (the
+  driver analysis names the full combination), and whose interaction with its margins is
+  material and certain: the ratio of rate ratios of the subgroup against the rest of its
+  margins (:attr:`DriverAnalysis.interaction_margins`, weakest split) reaches
+  ``thresholds.low`` on the harmful side and its p-value, adjusted over the top
+  subgroups of order 2 or more, is below ``alpha`` (``interaction_adds``).  Without that,
+  the combination's gap is what its margins give together, and the message would claim
+  more than was measured.  A gap that a smaller combination carries
   is reported through that combination (EE611 when it is an intersection in the top list;
   a single attribute's gap against its reference group is EE201's), and a subgroup that
   holds a reported, more specific one is not reported itself (its gap is the specific
@@ -97,7 +103,7 @@ def _intersections(scan: SubgroupScan, config: AuditConfig, language: str) -> li
         if s.order < 2:
             continue
         found = scan.driver_of(s)
-        if found is None or not found.interaction:
+        if found is None or not found.interaction or not found.interaction_adds:
             continue
         d = s.comparison
         severity = severity_of_ratio(d.ratio, low=t.low, medium=t.medium, high=t.high)
@@ -122,6 +128,11 @@ def _intersections(scan: SubgroupScan, config: AuditConfig, language: str) -> li
             "drivers": " × ".join(drivers.drivers),
             "excess_over_best_parent": drivers.excess_over_best_parent,
             "interaction_ratio": drivers.interaction_ratio,
+            "interaction": drivers.interaction_margins,
+            "interaction_low": drivers.interaction_low,
+            "interaction_high": drivers.interaction_high,
+            "interaction_pvalue": drivers.interaction_pvalue,
+            "interaction_pvalue_adjusted": drivers.interaction_pvalue_adjusted,
             "driver_method": drivers.method,
         }
         for attribute, effect in drivers.main_effects:
@@ -160,7 +171,9 @@ def _intersections(scan: SubgroupScan, config: AuditConfig, language: str) -> li
                 family=scan.family_size,
                 pvalue=_PValue(d.pvalue_adjusted),
                 main_effects=main,
-                interaction=Num(drivers.interaction_ratio),
+                interaction=Num(drivers.interaction_margins),
+                interaction_low=Num(drivers.interaction_low),
+                interaction_high=Num(drivers.interaction_high),
             )
         )
     return out
@@ -284,9 +297,10 @@ def group_findings(
     >>> from eerlijkheid.analyses.subgroups import subgroup_scan
     >>> from eerlijkheid.config import AuditConfig
     >>> from eerlijkheid.counts import count_table
-    >>> frame = pd.DataFrame({"wijk": ["a", "a", "b", "b"] * 100,
-    ...                       "leeftijd": ["jong", "oud"] * 200,
-    ...                       "d": ([1, 0, 0, 0] + [0] * 4) * 50})
+    >>> # young people of district a: 50% selected, everybody else 10%
+    >>> frame = pd.DataFrame({"wijk": ["a"] * 400 + ["b"] * 400,
+    ...                       "leeftijd": (["jong"] * 200 + ["oud"] * 200) * 2,
+    ...                       "d": [1] * 100 + [0] * 100 + ([1] * 20 + [0] * 180) * 3})
     >>> table = count_table(frame, decision="d", groups=["wijk", "leeftijd"])
     >>> config = AuditConfig(order=2)
     >>> (finding,) = group_findings(scan=subgroup_scan(table, config), config=config,

@@ -8,6 +8,8 @@ Examples
 """
 
 from eerlijkheid.metrics._disparity import (
+    REST_REFERENCE,
+    PartialReference,
     ReferenceChoice,
     compare_counts,
     disparities,
@@ -25,6 +27,7 @@ __all__ = [
     "DIRECTIONS",
     "HARMS",
     "METRICS",
+    "REST_REFERENCE",
     "Disparity",
     "DisparityTable",
     "GroupMetric",
@@ -32,6 +35,7 @@ __all__ = [
     "Harm",
     "Metric",
     "MetricKind",
+    "PartialReference",
     "ReferenceChoice",
     "compare_counts",
     "disparities",

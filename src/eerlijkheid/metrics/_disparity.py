@@ -19,11 +19,19 @@ Conventions
   effective sample size ``n_eff = (Σw)² / Σw²`` and effective count ``value × n_eff``.
 * Multiplicity: p-values are adjusted per family = one metric within one grouping
   (all groups of that grouping against their reference), Holm by default.
-* The reference per grouping is an explicit label (``reference={"attribute": "label"}``;
-  for an intersection, all its attributes must be given), the ``"largest"`` group, or the
-  ``"most-favourable"`` group on the metric (lowest value when higher is worse, highest
-  when lower is worse, the largest group when neither is worse), among groups whose
-  denominator is at least ``min_reference_size`` (all groups when none is).
+* The reference per grouping is an explicit label (``reference={"attribute": "label"}``),
+  the ``"largest"`` group, the ``"most-favourable"`` group on the metric (lowest value
+  when higher is worse, highest when lower is worse, the largest group when neither is
+  worse), among groups whose denominator is at least ``min_reference_size`` (all groups
+  when none is), or ``"rest"``: every other case of the grouping together (one against
+  the rest; the reference is labelled :data:`REST_REFERENCE`, rule ``"rest"``).
+* An intersection whose attributes are only partly named in a ``reference`` mapping
+  (``partial_reference``): ``"same-level"`` (default) compares the group ``(a, b)`` with
+  ``(a_ref, b)`` — the named reference at the group's own level of every unnamed
+  attribute — so the comparison isolates the named ground (rule ``"same-level"``; the
+  groups at the reference level are the references and are not compared themselves; a
+  reference cell without cases gives an empty reference and NaN comparisons).
+  ``"rule"`` uses the fallback rule ``"largest"`` on the intersection as a whole.
 """
 
 from __future__ import annotations
@@ -58,8 +66,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "REST_REFERENCE",
     "Disparity",
     "GroupMetric",
+    "PartialReference",
     "ReferenceChoice",
     "compare_counts",
     "disparities",
@@ -72,7 +82,10 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-ReferenceChoice = Literal["largest", "most-favourable"]
+ReferenceChoice = Literal["largest", "most-favourable", "rest"]
+PartialReference = Literal["same-level", "rule"]
+#: Label of the reference "every other case together" (reference rule ``"rest"``).
+REST_REFERENCE = "overige"
 
 
 # -- building blocks ---------------------------------------------------------------------
@@ -277,6 +290,9 @@ class _Values:
     value: FloatArray
     x_eff: FloatArray  # effective counts for intervals and tests
     n_eff: FloatArray
+    wnum: FloatArray  # sums of weights (the counts when unweighted)
+    wden: FloatArray
+    w2den: FloatArray  # sums of squared weights of the denominator
 
 
 def _values(block: _Block, chosen: Sequence[Metric]) -> _Values:
@@ -305,7 +321,36 @@ def _values(block: _Block, chosen: Sequence[Metric]) -> _Values:
         value = np.where(wden > 0, wnum / np.where(wden > 0, wden, 1.0), np.nan)
         n_eff = np.where(w2den > 0, wden**2 / np.where(w2den > 0, w2den, 1.0), 0.0)
     x_eff = np.where(wden > 0, np.nan_to_num(value) * n_eff, 0.0)
-    return _Values(num, den, value, np.minimum(x_eff, n_eff), n_eff)
+    return _Values(num, den, value, np.minimum(x_eff, n_eff), n_eff, wnum, wden, w2den)
+
+
+def _effective(wnum: FloatArray, wden: FloatArray, w2den: FloatArray) -> tuple[FloatArray, ...]:
+    """Value, effective count and effective size from sums of weights (Kish)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(wden > 0, wnum / np.where(wden > 0, wden, 1.0), np.nan)
+        n_eff = np.where(w2den > 0, wden**2 / np.where(w2den > 0, w2den, 1.0), 0.0)
+    x_eff = np.where(wden > 0, np.nan_to_num(value) * n_eff, 0.0)
+    return value, np.minimum(x_eff, n_eff), n_eff
+
+
+def _complement(block: _Block, values: _Values) -> _Values:
+    """Per group, every other case of its grouping together (the ``"rest"`` reference)."""
+
+    def rest(array: FloatArray) -> FloatArray:
+        out = np.empty_like(array)
+        for start, stop in itertools.pairwise(block.bounds):
+            part = array[:, start:stop]
+            out[:, start:stop] = part.sum(axis=1, keepdims=True) - part
+        clipped: FloatArray = np.maximum(out, 0.0)
+        return clipped
+
+    num, den = rest(values.num), rest(values.den)
+    same = values.wnum is values.num
+    wnum = num if same else rest(values.wnum)
+    wden = den if same else rest(values.wden)
+    w2den = den if same else rest(values.w2den)
+    value, x_eff, n_eff = _effective(wnum, wden, w2den)
+    return _Values(num, den, value, x_eff, n_eff, wnum, wden, w2den)
 
 
 def _reference_row(
@@ -318,7 +363,7 @@ def _reference_row(
     min_reference_size: int,
     table: CountTable,
 ) -> tuple[int, str]:
-    """Row (within grouping ``k``'s rows) of the reference group, and the rule used."""
+    """Row (within grouping ``k``'s rows) of the one reference group, and the rule used."""
     start, stop = block.bounds[k], block.bounds[k + 1]
     grouping = block.groupings[k]
     if not isinstance(reference, str):
@@ -350,7 +395,7 @@ def _reference_row(
             message(
                 "invalid-option",
                 name="reference",
-                allowed="'largest', 'most-favourable', {attribute: label}",
+                allowed="'largest', 'most-favourable', 'rest', {attribute: label}",
                 value=repr(rule),
             )
         )
@@ -368,6 +413,65 @@ def _reference_row(
             return int(best[np.argmax(size[best])]), rule
     candidates = np.flatnonzero(eligible)
     return int(candidates[np.argmax(size[candidates])]), rule
+
+
+def _named_levels(
+    block: _Block, k: int, reference: Mapping[str, str], table: CountTable
+) -> dict[int, int]:
+    """Column (in ``block.codes``) to level code of the named reference, per named attribute."""
+    out: dict[int, int] = {}
+    for a in block.groupings[k]:
+        if a not in reference:
+            continue
+        label = str(reference[a])
+        levels = table.levels(a)
+        if label not in levels:
+            raise ConfigError(
+                message(
+                    "reference-not-found",
+                    grouping=a,
+                    label=label,
+                    available=", ".join(levels[:20]),
+                )
+            )
+        out[block.attributes.index(a)] = levels.index(label)
+    return out
+
+
+def _same_level_rows(
+    block: _Block, k: int, named: Mapping[int, int], table: CountTable
+) -> tuple[IntArray, list[tuple[int, tuple[str, ...]]]]:
+    """Per group of grouping ``k``: the row of its same-level reference.
+
+    Returns the reference row per group (``-1``: the group is a reference itself;
+    ``-2 - j``: the ``j``-th reference cell without cases) and those empty cells as
+    ``(group row, reference labels)``.
+    """
+    start, stop = block.bounds[k], block.bounds[k + 1]
+    codes = block.codes[start:stop]
+    row_of = {tuple(c): start + i for i, c in enumerate(codes.tolist())}
+    columns = list(named)
+    wanted = codes.copy()
+    wanted[:, columns] = [named[c] for c in columns]
+    grouping = block.groupings[k]
+    out = np.empty(stop - start, dtype=np.int64)
+    empty: list[tuple[int, tuple[str, ...]]] = []
+    for i, (own, want) in enumerate(zip(codes.tolist(), wanted.tolist(), strict=True)):
+        if own == want:
+            out[i] = -1
+            continue
+        found = row_of.get(tuple(want))
+        if found is None:
+            labels = list(block.labels[start + i])
+            for j, a in enumerate(grouping):
+                column = block.attributes.index(a)
+                if column in named:
+                    labels[j] = table.levels(a)[named[column]]
+            out[i] = -2 - len(empty)
+            empty.append((start + i, tuple(labels)))
+        else:
+            out[i] = found
+    return out, empty
 
 
 def _codes(names: Sequence[str], values: Sequence[str]) -> tuple[tuple[str, ...], IntArray]:
@@ -470,7 +574,7 @@ def _whole(counts: FloatArray) -> IntArray:
     return out
 
 
-_RULES = ("explicit", "largest", "most-favourable")
+_RULES = ("explicit", "largest", "most-favourable", "rest", "same-level")
 
 
 def _empty_int() -> IntArray:
@@ -642,6 +746,7 @@ def disparity_table(
     test: Literal["auto", "chi2", "fisher"] = "auto",
     adjust: Literal["holm", "bh", "bonferroni", "none"] = "holm",
     min_reference_size: int = 30,
+    partial_reference: PartialReference = "same-level",
 ) -> DisparityTable:
     """Compare every group with its reference group, per metric, as columns.
 
@@ -660,10 +765,11 @@ def disparity_table(
         Highest intersection order when ``attributes`` is not given.
     metrics : sequence of str, optional
         Rate metrics; default: every rate metric the data supports.
-    reference : {'largest', 'most-favourable'} or mapping of str to str
+    reference : {'largest', 'most-favourable', 'rest'} or mapping of str to str
         Reference choice (see the module docstring of :mod:`eerlijkheid.metrics`); a
         mapping names the label per attribute and falls back to ``'largest'`` for
-        groupings it does not cover.
+        groupings it does not cover (``partial_reference`` for intersections it covers
+        in part).
     favourable : bool
         Whether the decision is a benefit (granted) rather than a burden.
     where : mapping, optional
@@ -677,6 +783,10 @@ def disparity_table(
         Multiplicity adjustment within each (metric, grouping) family.
     min_reference_size : int
         Smallest denominator for a ``'most-favourable'`` reference.
+    partial_reference : {'same-level', 'rule'}
+        Reference of an intersection whose attributes the ``reference`` mapping names only
+        partly: the named reference at the group's own level of the unnamed attributes
+        (``'same-level'``), or the ``'largest'`` group of the intersection (``'rule'``).
 
     Returns
     -------
@@ -704,6 +814,18 @@ def disparity_table(
     chosen = [m for m in _selected_metrics(metrics, table) if m.kind == "rate"]
     block = _block(table, _normalise_groupings(table, attributes, order))
     values = _values(block, chosen)
+    if partial_reference not in ("same-level", "rule"):
+        raise ConfigError(
+            message(
+                "invalid-option",
+                name="partial_reference",
+                allowed="'same-level', 'rule'",
+                value=repr(partial_reference),
+            )
+        )
+    rows_total = block.n.shape[0]
+    rest = _complement(block, values) if reference == "rest" else None
+    empty: list[tuple[int, tuple[str, ...]]] = []  # reference cells without cases
     harms = [m.harm(favourable=favourable) for m in chosen]
     picks: list[IntArray] = []
     refs: list[IntArray] = []
@@ -712,15 +834,39 @@ def disparity_table(
     families: list[tuple[int, int]] = []
     done = 0
     for k, (start, stop) in enumerate(itertools.pairwise(block.bounds)):
+        grouping = block.groupings[k]
+        per_group: IntArray | None = None
+        fixed_rule = ""
+        if reference == "rest":
+            per_group, fixed_rule = np.arange(start, stop, dtype=np.int64) + rows_total, "rest"
+        elif (
+            not isinstance(reference, str)
+            and partial_reference == "same-level"
+            and any(a in reference for a in grouping)
+            and not all(a in reference for a in grouping)
+        ):
+            named = _named_levels(block, k, reference, table)
+            per_group, cells = _same_level_rows(block, k, named, table)
+            missing_ref = per_group <= -2
+            offset = rows_total * (2 if rest is not None else 1) + len(empty)
+            per_group[missing_ref] = offset + (-2 - per_group[missing_ref])
+            empty.extend(cells)
+            fixed_rule = "same-level"
         for m, harm in enumerate(harms):
-            ref, rule = _reference_row(
-                block, k, values, m, harm, reference, min_reference_size, table
-            )
-            rows = np.delete(np.arange(start, stop, dtype=np.int64), ref)
+            if per_group is None:
+                ref, rule = _reference_row(
+                    block, k, values, m, harm, reference, min_reference_size, table
+                )
+                rows = np.delete(np.arange(start, stop, dtype=np.int64), ref)
+                targets = np.full(rows.size, start + ref, dtype=np.int64)
+            else:
+                keep = per_group >= 0
+                rows = np.arange(start, stop, dtype=np.int64)[keep]
+                targets, rule = per_group[keep], fixed_rule
             if rows.size == 0:
                 continue
             picks.append(rows)
-            refs.append(np.full(rows.size, start + ref, dtype=np.int64))
+            refs.append(targets)
             metric_of.append(np.full(rows.size, m, dtype=np.int64))
             rule_of.append(np.full(rows.size, _RULES.index(rule), dtype=np.int64))
             families.append((done, done + rows.size))
@@ -728,9 +874,28 @@ def disparity_table(
     gi = np.concatenate(picks or [_empty_int()])
     ri = np.concatenate(refs or [_empty_int()])
     ki = np.concatenate(metric_of or [_empty_int()])
+    # the references beyond the groups' own rows: the complement of each group ("rest"),
+    # then the reference cells without cases (counts 0)
+    extra = len(empty)
+    zeros = np.zeros((len(chosen), extra), dtype=np.float64)
+    ext = {
+        f: np.concatenate(
+            [getattr(values, f)]
+            + ([getattr(rest, f)] if rest is not None else [])
+            + [np.full_like(zeros, np.nan) if f == "value" else zeros],
+            axis=1,
+        )
+        for f in ("num", "den", "value", "x_eff", "n_eff")
+    }
+    rest_labels = ((REST_REFERENCE,),) * (rows_total if rest is not None else 0)
+    labels = block.labels + rest_labels + tuple(label for _, label in empty)
 
     def at(array: FloatArray, rows: IntArray) -> FloatArray:
         out: FloatArray = array[ki, rows]
+        return out
+
+    def at_ext(name: str, rows: IntArray) -> FloatArray:
+        out: FloatArray = ext[name][ki, rows]
         return out
 
     harm_codes = np.array([HARMS.index(h) for h in harms] or [0], dtype=np.int64)
@@ -739,18 +904,18 @@ def disparity_table(
         metric=ki,
         groupings=block.groupings,
         grouping=block.grouping[gi],
-        labels=block.labels,
+        labels=labels,
         group=gi,
         reference=ri,
         reference_rules=_RULES,
         reference_rule=np.concatenate(rule_of or [_empty_int()]),
-        counts=(at(values.num, gi), at(values.den, gi), at(values.num, ri), at(values.den, ri)),
-        values=(at(values.value, gi), at(values.value, ri)),
+        counts=(at(values.num, gi), at(values.den, gi), at_ext("num", ri), at_ext("den", ri)),
+        values=(at(values.value, gi), at_ext("value", ri)),
         effective=(
             at(values.x_eff, gi),
             at(values.n_eff, gi),
-            at(values.x_eff, ri),
-            at(values.n_eff, ri),
+            at_ext("x_eff", ri),
+            at_ext("n_eff", ri),
         ),
         harm=harm_codes[ki],
         families=families,
@@ -774,6 +939,7 @@ def disparities(
     test: Literal["auto", "chi2", "fisher"] = "auto",
     adjust: Literal["holm", "bh", "bonferroni", "none"] = "holm",
     min_reference_size: int = 30,
+    partial_reference: PartialReference = "same-level",
 ) -> tuple[Disparity, ...]:
     """Compare every group with its reference group, per metric.
 
@@ -790,9 +956,10 @@ def disparities(
         Highest intersection order when ``attributes`` is not given.
     metrics : sequence of str, optional
         Rate metrics; default: every rate metric the data supports.
-    reference : {'largest', 'most-favourable'} or mapping of str to str
+    reference : {'largest', 'most-favourable', 'rest'} or mapping of str to str
         Reference choice (see module docstring); a mapping names the label per attribute
-        and falls back to ``'largest'`` for groupings it does not cover.
+        and falls back to ``'largest'`` for groupings it does not cover
+        (``partial_reference`` for intersections it covers in part).
     favourable : bool
         Whether the decision is a benefit (granted) rather than a burden (selected for a
         check); sets which side of each metric is harmful.
@@ -807,6 +974,10 @@ def disparities(
         Multiplicity adjustment within each (metric, grouping) family.
     min_reference_size : int
         Smallest denominator for a ``'most-favourable'`` reference.
+    partial_reference : {'same-level', 'rule'}
+        Reference of an intersection whose attributes the ``reference`` mapping names only
+        partly: the named reference at the group's own level of the unnamed attributes
+        (``'same-level'``), or the ``'largest'`` group of the intersection (``'rule'``).
 
     Returns
     -------
@@ -837,6 +1008,7 @@ def disparities(
             test=test,
             adjust=adjust,
             min_reference_size=min_reference_size,
+            partial_reference=partial_reference,
         )
     )
 

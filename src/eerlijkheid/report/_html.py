@@ -232,6 +232,16 @@ class _Stat:
 
 
 @dataclass(frozen=True)
+class _AlsoIn:
+    """An intersection listed under its main effect's finding (not a finding of its own)."""
+
+    group: str
+    reference: str
+    ratio: str
+    interaction: str
+
+
+@dataclass(frozen=True)
 class _Finding:
     anchor: str
     code: str
@@ -246,6 +256,52 @@ class _Finding:
     stats: tuple[_Stat, ...]
     method: str
     norms: tuple[str, ...]
+    also_in: tuple[_AlsoIn, ...] = ()
+
+
+_COMPARISON_RULES = ("explicit", "largest", "most-favourable", "rest", "same-level")
+
+
+def _comparison_stat(ev: Record, fmt: _Format, suppressed: bool) -> list[_Stat]:
+    """Which comparison a finding uses, and for an intersection its interaction."""
+    out: list[_Stat] = []
+    rule = ev.get("reference_rule")
+    if rule in (*_COMPARISON_RULES, _RANDOM_SAMPLE_RULE):
+        out.append(_Stat(fmt.t("html-comparison"), fmt.t(f"html-comparison-{rule}")))
+    if "interaction" in ev and "group_numerator" in ev:
+        label = fmt.t("html-comparison-interaction", level=fmt.level(ev.get("confidence_level")))
+        if suppressed:
+            out.append(_Stat(label, fmt.suppressed, True))
+        else:
+            value = fmt.with_interval(
+                fmt.ratio(ev["interaction"]),
+                ev.get("interaction_low"),
+                ev.get("interaction_high"),
+                fmt.plain,
+            )
+            out.append(_Stat(label, value))
+    return out
+
+
+def _also_in(ev: Record, fmt: _Format, suppressed: bool) -> tuple[_AlsoIn, ...]:
+    """Return the intersections listed under a main effect (evidence ``also_in[...]``)."""
+    out = []
+    for key in ev:
+        if not (key.startswith("also_in[") and key.endswith("]")):
+            continue
+        label = key[len("also_in[") : -1]
+        ratio = ev[key]
+        interaction = ev.get(f"also_in_interaction[{label}]")
+        hidden = suppressed or ratio is None
+        out.append(
+            _AlsoIn(
+                group=label,
+                reference=str(ev.get(f"also_in_reference[{label}]", "")),
+                ratio=fmt.suppressed if hidden else fmt.ratio(ratio),
+                interaction=fmt.suppressed if hidden else fmt.ratio(interaction),
+            )
+        )
+    return tuple(out)
 
 
 def _is_suppressed(record: Record, threshold: int) -> bool:
@@ -303,6 +359,8 @@ def _sides(record: Record, data: Record, fmt: _Format, suppressed: bool) -> tupl
     if ev.get("reference_rule") == _RANDOM_SAMPLE_RULE:
         column = data["roles"]["random_sample"] or ""
         reference = fmt.t("html-random-sample-label", column=column)
+    elif ev.get("reference_rule") == "rest":
+        reference = fmt.t("reference-rest")
     else:
         reference = _labels(subject["reference"])
     out = []
@@ -431,7 +489,9 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
     rate_label = ""
     if "group_numerator" in ev:
         sides = _sides(record, data, fmt, suppressed)
-        stats = _comparison_stats(ev, fmt, suppressed, data["config"])
+        stats = _comparison_stat(ev, fmt, suppressed) + _comparison_stats(
+            ev, fmt, suppressed, data["config"]
+        )
         if metric is None or metric == "selection_share_vs_random_sample":
             rate_label = fmt.t("html-ev-share")
         else:
@@ -456,6 +516,7 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
         stats=tuple(stats),
         method=_method_text(ev, fmt),
         norms=tuple(texts.norm(n) for n in record["norms"]),
+        also_in=_also_in(ev, fmt, suppressed),
     )
 
 
