@@ -10,6 +10,7 @@ Examples
 (['g', 'd'], [1, 1])
 """
 
+from eerlijkheid.ingest._database import database_errors, is_database_url, read_database
 from eerlijkheid.ingest._features import feature_outcome_tables
 from eerlijkheid.ingest._frames import (
     MAX_LEVELS,
@@ -33,8 +34,11 @@ __all__ = [
     "EncodedColumn",
     "RowSample",
     "column_names",
+    "database_errors",
     "encode_cells",
     "feature_outcome_tables",
+    "is_database_url",
+    "read_database",
     "read_table",
     "row_sample",
     "score_band_labels",

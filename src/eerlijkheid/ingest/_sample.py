@@ -36,6 +36,12 @@ table silently:
       ``numpy.random.default_rng(seed)``.  Dask derives one random state per partition
       from the seed, so the sample repeats for the same partitions.
 
+  An Ibis table (PostgreSQL and the other SQL databases Ibis reaches) with more than
+  ``max_rows`` rows is refused: Ibis' ``Table.sample`` takes no seed on PostgreSQL, and an
+  unseeded sample would make the audit differ from run to run.  Take a repeatable sample
+  in the database instead (``--query "SELECT * FROM zaken TABLESAMPLE BERNOULLI (10)
+  REPEATABLE (42)"``) or raise ``max_rows``; the count-based analyses never need rows.
+
   In the rare case that the Bernoulli step of Spark or Dask yields fewer than
   ``max_rows`` rows, all of them are taken and ``rows`` says how many.  A larger lazy
   frame of any other engine is refused with a message that says how to sample it.

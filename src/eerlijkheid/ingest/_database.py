@@ -1,0 +1,236 @@
+"""A table in PostgreSQL as an audit input, through Ibis: only the count table travels.
+
+:func:`read_database` opens a connection URL (``postgresql://user@host:5432/db``) and
+returns an Ibis table of a table name or a ``SELECT``.  Ibis is lazy, and narwhals supports
+it as a lazy backend, so :func:`eerlijkheid.audit` runs its one group-by *inside the
+database*: the server computes the counts per group and outcome, and only those cells
+cross the network.
+
+Safety:
+
+* a URL with a password is refused: the password belongs in the environment
+  (``PGPASSWORD``), in ``~/.pgpass`` or in a service file (``PGSERVICE`` with
+  ``~/.pg_service.conf``), where libpq reads it; never on a command line or in a
+  configuration file under version control;
+* the session is opened with ``default_transaction_read_only = on``: eerlijkheid reads
+  and the server refuses any write;
+* every database error becomes one :class:`~eerlijkheid.exceptions.DatabaseError` line
+  (no connection, no such table, permission denied, bad SQL) — see
+  :func:`database_errors`.
+
+Ibis and psycopg are optional (the ``postgres`` extra): they are imported only here, only
+when a URL is opened.
+
+Examples
+--------
+>>> is_database_url("postgresql://auditor@db.example.nl/zaken")
+True
+>>> is_database_url("export.csv")
+False
+>>> read_database("postgresql://auditor:geheim@db.example.nl/zaken", table="zaken")
+Traceback (most recent call last):
+...
+eerlijkheid.exceptions.ConfigError: De verbindings-URL bevat een wachtwoord. ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+from eerlijkheid.exceptions import ConfigError, DatabaseError, EerlijkheidError
+from eerlijkheid.i18n import message
+
+__all__ = ["URL_SCHEMES", "database_errors", "is_database_url", "read_database", "safe_url"]
+
+#: URL schemes read as a PostgreSQL connection (libpq's two spellings).
+URL_SCHEMES = ("postgresql", "postgres")
+
+#: libpq option that makes every transaction of the session read-only.
+_READ_ONLY = "-c default_transaction_read_only=on"
+
+#: A query must read: it starts with SELECT, WITH, TABLE or VALUES (comments aside).
+_READING = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|table|values)\b", re.I | re.S)
+
+
+def is_database_url(text: object) -> bool:
+    """Whether ``text`` is a PostgreSQL connection URL (``postgresql://`` or ``postgres://``).
+
+    Examples
+    --------
+    >>> is_database_url("postgres://localhost/db"), is_database_url("data/zaken.parquet")
+    (True, False)
+    """
+    return isinstance(text, str) and text.split("://", 1)[0].lower() in URL_SCHEMES and (
+        "://" in text
+    )
+
+
+def safe_url(url: str) -> str:
+    """The URL without query parameters, for messages (nothing secret is shown).
+
+    Examples
+    --------
+    >>> safe_url("postgresql://auditor@db:5432/zaken?sslmode=require")
+    'postgresql://auditor@db:5432/zaken'
+    """
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _refuse_password(url: str) -> None:
+    parts = urlsplit(url)
+    in_query = re.search(r"(^|&)password=", parts.query, re.I) is not None
+    if parts.password is not None or in_query:
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        user = f"{parts.username}@" if parts.username else ""
+        shown = f"{parts.scheme}://{user}{netloc}{parts.path}"
+        raise ConfigError(message("database-password-in-url", url=shown))
+
+
+def _import_ibis() -> Any:
+    try:
+        import ibis
+        import psycopg  # noqa: F401  (the driver Ibis' PostgreSQL backend uses)
+    except ImportError as exc:
+        raise ConfigError(message("database-no-ibis")) from exc
+    return ibis
+
+
+def _query_schema(con: Any, query: str) -> Any:
+    """The Ibis schema of a query's result, without creating anything on the server.
+
+    (Ibis' own ``Backend.sql`` creates a temporary view to learn the schema; a read-only
+    session refuses that.)
+    """
+    import ibis
+    from ibis.backends.sql.datatypes import PostgresType
+
+    with con.con.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({query}) AS eerlijkheid_query LIMIT 0")  # noqa: S608
+        described = [(d.name, d.type_code) for d in cursor.description or ()]
+        names = []
+        for _, oid in described:
+            cursor.execute("SELECT format_type(%s, NULL)", (oid,))
+            row = cursor.fetchone()
+            names.append(str(row[0]) if row else "text")
+    return ibis.schema(
+        {name: PostgresType.from_string(t) for (name, _), t in zip(described, names, strict=True)}
+    )
+
+
+def read_database(url: str, *, table: str | None = None, query: str | None = None) -> Any:
+    """Open a table (or the result of a SELECT) in PostgreSQL as a lazy Ibis table.
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://[user@]host[:port]/database[?options]`` — without a password.  libpq
+        fills in what is missing from ``PGHOST``, ``PGUSER``, ``PGPASSWORD``, ``~/.pgpass``
+        and ``PGSERVICE`` (``~/.pg_service.conf``); ``postgresql:///db?host=/run/socket``
+        reaches a unix socket.
+    table : str, optional
+        A table or view name, optionally ``schema.name``.
+    query : str, optional
+        A ``SELECT`` (or ``WITH … SELECT``) whose result is audited.  Exactly one of
+        ``table`` and ``query``.
+
+    Returns
+    -------
+    ibis.Table
+        A lazy table: nothing is read until the audit asks for its counts.
+
+    Raises
+    ------
+    ConfigError
+        For a password in the URL, neither or both of ``table`` and ``query``, a query
+        that does not read, or Ibis/psycopg not installed (``pip install
+        "eerlijkheid[postgres]"``).
+    DatabaseError
+        When the server cannot be reached, the table does not exist, access is denied or
+        the query is wrong.
+
+    Examples
+    --------
+    >>> read_database("postgresql:///zaken")
+    Traceback (most recent call last):
+    ...
+    eerlijkheid.exceptions.ConfigError: Geef bij een database-URL precies één van --table ...
+    """
+    _refuse_password(url)
+    if (table is None) == (query is None):
+        raise ConfigError(message("database-table-or-query"))
+    if query is not None and not _READING.match(query):
+        raise ConfigError(message("database-query-not-select", query=query.strip()[:60]))
+    ibis = _import_ibis()
+    import psycopg
+
+    with database_errors(url):
+        connection = psycopg.connect(url, options=_READ_ONLY, autocommit=True)
+        con = ibis.postgres.from_connection(connection)
+        if table is not None:
+            schema, _, name = table.rpartition(".")
+            return con.table(name, database=schema or None)
+        assert query is not None
+        text = query.strip().rstrip(";")
+        return con.sql(text, schema=_query_schema(con, text))
+
+
+def _kind(exc: BaseException) -> str | None:
+    """The message key of a database error, or None when it is not one."""
+    module = type(exc).__module__
+    name = type(exc).__name__
+    if module.startswith("ibis") and name == "TableNotFound":
+        return "database-no-table"
+    if not module.startswith("psycopg"):
+        return None
+    import psycopg.errors as pe
+
+    if isinstance(exc, pe.UndefinedTable):
+        return "database-no-table"
+    if isinstance(exc, pe.InsufficientPrivilege):
+        return "database-permission"
+    if isinstance(exc, pe.ReadOnlySqlTransaction):
+        return "database-read-only"
+    if isinstance(exc, pe.OperationalError):
+        return "database-connect"
+    if isinstance(exc, (pe.SyntaxError, pe.UndefinedColumn, pe.UndefinedFunction)):
+        return "database-sql"
+    if isinstance(exc, pe.Error):
+        return "database-other"
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return " ".join(lines[0].split()).rstrip(".")[:300]
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn the errors of a database (psycopg, Ibis) into one-line ``DatabaseError`` s.
+
+    Parameters
+    ----------
+    url : str
+        The connection URL, named in the message (without its query parameters).
+
+    Examples
+    --------
+    >>> with database_errors("postgresql:///zaken"):
+    ...     pass
+    """
+    try:
+        yield
+    except EerlijkheidError:
+        raise
+    except Exception as exc:
+        key = _kind(exc)
+        if key is None:
+            raise
+        raise DatabaseError(
+            message(key, url=safe_url(url), detail=_one_line(exc))
+        ) from exc
