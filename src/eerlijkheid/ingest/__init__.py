@@ -10,7 +10,12 @@ Examples
 (['g', 'd'], [1, 1])
 """
 
-from eerlijkheid.ingest._database import database_errors, is_database_url, read_database
+from eerlijkheid.ingest._database import (
+    database_errors,
+    is_database_url,
+    read_database,
+    safe_url,
+)
 from eerlijkheid.ingest._features import feature_outcome_tables
 from eerlijkheid.ingest._frames import (
     MAX_LEVELS,
@@ -41,6 +46,7 @@ __all__ = [
     "read_database",
     "read_table",
     "row_sample",
+    "safe_url",
     "score_band_labels",
     "sniff_csv",
 ]

@@ -36,6 +36,7 @@ eerlijkheid.exceptions.ConfigError: De verbindings-URL bevat een wachtwoord. ...
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -53,7 +54,9 @@ URL_SCHEMES = ("postgresql", "postgres")
 _READ_ONLY = "-c default_transaction_read_only=on"
 
 #: A query must read: it starts with SELECT, WITH, TABLE or VALUES (comments aside).
-_READING = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|table|values)\b", re.I | re.S)
+_READING = re.compile(
+    r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|table|values)\b", re.I | re.S
+)
 
 
 def is_database_url(text: object) -> bool:
@@ -64,31 +67,30 @@ def is_database_url(text: object) -> bool:
     >>> is_database_url("postgres://localhost/db"), is_database_url("data/zaken.parquet")
     (True, False)
     """
-    return isinstance(text, str) and text.split("://", 1)[0].lower() in URL_SCHEMES and (
-        "://" in text
+    return (
+        isinstance(text, str) and text.split("://", 1)[0].lower() in URL_SCHEMES and ("://" in text)
     )
 
 
 def safe_url(url: str) -> str:
-    """The URL without query parameters, for messages (nothing secret is shown).
+    """Return the URL without password and query parameters, for messages.
 
     Examples
     --------
-    >>> safe_url("postgresql://auditor@db:5432/zaken?sslmode=require")
+    >>> safe_url("postgresql://auditor:geheim@db:5432/zaken?sslmode=require")
     'postgresql://auditor@db:5432/zaken'
     """
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{parts.path}"
 
 
 def _refuse_password(url: str) -> None:
     parts = urlsplit(url)
     in_query = re.search(r"(^|&)password=", parts.query, re.I) is not None
     if parts.password is not None or in_query:
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        user = f"{parts.username}@" if parts.username else ""
-        shown = f"{parts.scheme}://{user}{netloc}{parts.path}"
-        raise ConfigError(message("database-password-in-url", url=shown))
+        raise ConfigError(message("database-password-in-url", url=safe_url(url)))
 
 
 def _import_ibis() -> Any:
@@ -101,7 +103,7 @@ def _import_ibis() -> Any:
 
 
 def _query_schema(con: Any, query: str) -> Any:
-    """The Ibis schema of a query's result, without creating anything on the server.
+    """Return the Ibis schema of a query's result, creating nothing on the server.
 
     (Ibis' own ``Backend.sql`` creates a temporary view to learn the schema; a read-only
     session refuses that.)
@@ -110,7 +112,7 @@ def _query_schema(con: Any, query: str) -> Any:
     from ibis.backends.sql.datatypes import PostgresType
 
     with con.con.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM ({query}) AS eerlijkheid_query LIMIT 0")  # noqa: S608
+        cursor.execute(f"SELECT * FROM ({query}) AS eerlijkheid_query LIMIT 0")
         described = [(d.name, d.type_code) for d in cursor.description or ()]
         names = []
         for _, oid in described:
@@ -170,17 +172,25 @@ def read_database(url: str, *, table: str | None = None, query: str | None = Non
 
     with database_errors(url):
         connection = psycopg.connect(url, options=_READ_ONLY, autocommit=True)
-        con = ibis.postgres.from_connection(connection)
-        if table is not None:
-            schema, _, name = table.rpartition(".")
-            return con.table(name, database=schema or None)
-        assert query is not None
-        text = query.strip().rstrip(";")
-        return con.sql(text, schema=_query_schema(con, text))
+        try:
+            con = ibis.postgres.from_connection(connection)
+            if table is not None:
+                schema, _, name = table.rpartition(".")
+                frame = con.table(name, database=schema or None)
+            else:
+                assert query is not None
+                text = query.strip().rstrip(";")
+                frame = con.sql(text, schema=_query_schema(con, text))
+        except BaseException:
+            connection.close()
+            raise
+    # The connection lives as long as the Ibis backend (and so the table) does.
+    weakref.finalize(con, connection.close)
+    return frame
 
 
 def _kind(exc: BaseException) -> str | None:
-    """The message key of a database error, or None when it is not one."""
+    """Return the message key of a database error, or None when it is not one."""
     module = type(exc).__module__
     name = type(exc).__name__
     if module.startswith("ibis") and name == "TableNotFound":
@@ -231,6 +241,4 @@ def database_errors(url: str) -> Iterator[None]:
         key = _kind(exc)
         if key is None:
             raise
-        raise DatabaseError(
-            message(key, url=safe_url(url), detail=_one_line(exc))
-        ) from exc
+        raise DatabaseError(message(key, url=safe_url(url), detail=_one_line(exc))) from exc

@@ -276,7 +276,7 @@ def score_band_labels(edges: Sequence[float]) -> tuple[str, ...]:
 
 
 def _flag(condition: Any) -> Any:
-    """A boolean expression as 0/1 int64, in every engine.
+    """Return a boolean expression as 0/1 int64, in every engine.
 
     Through int32: PostgreSQL (through Ibis) casts boolean to integer but not to bigint.
     """
