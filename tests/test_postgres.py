@@ -22,7 +22,6 @@ import pytest
 
 import eerlijkheid as ee
 from eerlijkheid.cli import main
-
 from test_backends import assert_same, cases, without_backend
 
 ROLES: dict[str, Any] = {
