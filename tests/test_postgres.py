@@ -107,6 +107,15 @@ def test_a_select_is_audited_like_the_rows_it_selects(server, data):
     assert any("GROUP BY" in s and "wijk" in s for s in logged)
 
 
+def test_database_errors_during_the_audit_are_database_errors_in_the_api(server):
+    # The table is opened (catalogue), the counts query is refused: one line, no psycopg.
+    frame = ee.read_database(_url(server), table="geheim")
+    with pytest.raises(ee.DatabaseError, match="leesrechten") as caught:
+        ee.audit(frame, decision="geselecteerd", groups=["herkomst"])
+    assert "\n" not in str(caught.value)
+    assert "postgres://auditor@" in str(caught.value)
+
+
 def test_the_session_is_read_only(server, capsys):
     # nextval writes (the sequence, which auditor may use); the read-only session refuses.
     query = "SELECT nextval('teller') AS n, 'a' AS g"

@@ -80,6 +80,8 @@ def safe_url(url: str) -> str:
     >>> safe_url("postgresql://auditor:geheim@db:5432/zaken?sslmode=require")
     'postgresql://auditor@db:5432/zaken'
     """
+    if "://" not in url:
+        return url
     parts = urlsplit(url)
     host = parts.netloc.rsplit("@", 1)[-1]
     user = f"{parts.username}@" if parts.username else ""
@@ -217,6 +219,45 @@ def _kind(exc: BaseException) -> str | None:
 def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
     return " ".join(lines[0].split()).rstrip(".")[:300]
+
+
+def collect(frame: Any) -> Any:
+    """Collect a narwhals lazy frame; a database's errors (Ibis) become ``DatabaseError``.
+
+    Parameters
+    ----------
+    frame : narwhals LazyFrame
+        Any lazy frame; only an Ibis one is treated specially.
+
+    Returns
+    -------
+    narwhals DataFrame
+        The collected frame.
+
+    Examples
+    --------
+    >>> import narwhals.stable.v2 as nw, polars as pl
+    >>> len(collect(nw.from_native(pl.LazyFrame({"x": [1, 2]}))))
+    2
+    """
+    if not _on_ibis(frame):
+        return frame.collect()
+    with database_errors(_backend_label(frame)):
+        return frame.collect()
+
+
+def _on_ibis(frame: Any) -> bool:
+    return str(getattr(getattr(frame, "implementation", None), "name", "")) == "IBIS"
+
+
+def _backend_label(frame: Any) -> str:
+    """Name the database of an Ibis-backed frame for messages (``postgres://…``)."""
+    try:
+        backend = frame.to_native()._find_backend()
+        info = backend.con.info
+        return f"{backend.name}://{info.user}@{info.host}/{info.dbname}"
+    except Exception:
+        return "ibis"
 
 
 @contextmanager

@@ -72,6 +72,7 @@ from eerlijkheid.exceptions import (
     RoleError,
 )
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 from eerlijkheid.ingest._frames import (
     UNKNOWN_CODE,
     _dictionary,
@@ -97,7 +98,7 @@ _FINE = 1000  # cells of the histogram behind quantile bands
 
 
 def _collect(frame: Any) -> Any:
-    return frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+    return collect(frame) if isinstance(frame, nw.LazyFrame) else frame
 
 
 def _not_found(column: str, role: str, available: Sequence[str]) -> ColumnNotFoundError:

@@ -41,6 +41,7 @@ from eerlijkheid.exceptions import (
     SingleLevelError,
 )
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 
 __all__ = [
     "UNKNOWN_CODE",
@@ -230,7 +231,7 @@ def _first_row(frame: Any) -> tuple[Any, ...]:
     list to arrow, which makes pyarrow import pandas.
     """
     if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect()
+        frame = collect(frame)
     row = _to_arrow(frame).slice(0, 1).to_pylist()[0]
     return tuple(row[name] for name in frame.columns)  # not a pandas index column
 
@@ -348,7 +349,7 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
         frame = frame.with_columns(**extra)
     grouped = frame.group_by(keys, drop_null_keys=False).agg(*aggs)
     if isinstance(grouped, nw.LazyFrame):
-        grouped = grouped.collect()
+        grouped = collect(grouped)
     return grouped
 
 

@@ -74,6 +74,7 @@ import numpy.typing as npt
 
 from eerlijkheid.exceptions import ConfigError, DataError, EmptyDataError
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 from eerlijkheid.ingest._frames import _first_row, _numbers, _suggest, _wrap
 
 __all__ = ["DEFAULT_MAX_ROWS", "SAMPLE_METHODS", "RowSample", "row_sample"]
@@ -207,7 +208,7 @@ def _engine_sample(frame: Any, total: int, max_rows: int, seed: int) -> tuple[An
     sampler, key = _SAMPLERS[frame.implementation]
     eager = _wrap(sampler(nw.to_native(frame), total, max_rows, seed))
     if isinstance(eager, nw.LazyFrame):
-        eager = eager.collect()
+        eager = collect(eager)
     if len(eager) > max_rows:  # Dask: an exact-size draw from the Bernoulli sample
         rng = np.random.default_rng(seed)
         index = np.sort(rng.choice(len(eager), size=max_rows, replace=False))
@@ -304,7 +305,7 @@ def row_sample(
         if total > max_rows:
             taken, key = _engine_sample(frame, total, max_rows, seed)
         else:
-            taken, key = frame.collect(), "all"
+            taken, key = collect(frame), "all"
     else:
         total = len(frame)
         if total == 0:
