@@ -261,3 +261,18 @@ def test_counts_of_large_integers_stay_exact(server, postgres_ibis):
     table = postgres_ibis.create_table("grote_tellingen", obj=cells)
     counts = ee.count_table(table, decision="d", groups="g", count="n")
     np.testing.assert_array_equal(counts.dense(["g", "d"]), [[3, big], [7, 5]])
+
+
+def test_check_gates_a_database_table_like_a_file(server, data, tmp_path, capsys):
+    args = ["check", _url(server), "--table", "zaken", "--decision", "geselecteerd"]
+    args += ["--groups", "herkomst", "--format", "json", "--exit-zero"]
+    assert run(args) == 0
+    assert json.loads(capsys.readouterr().out)["provenance"]["rows"] == len(data)
+
+
+def test_table_without_a_url_is_refused(tmp_path, capsys):
+    csv = tmp_path / "zaken.csv"
+    csv.write_text("g;d\na;ja\nb;nee\n", encoding="utf-8")
+    code = run(["audit", str(csv), "--table", "zaken", "--decision", "d", "--groups", "g"])
+    assert code == 2
+    assert "postgresql://" in capsys.readouterr().err.strip().splitlines()[-1]
