@@ -12,8 +12,8 @@ The same ``python -m pytest`` is a developer's fast run and CI's full run:
 * ``--engines=pandas,polars,...`` chooses the engines (``all`` for every one).  The
   default is the six in-process engines; PySpark (a JVM start and some minutes) and
   ``ibis-postgres`` (a server start, seconds) join when ``--engines`` names them, or under
-  CI.  ``tests/test_postgres.py`` uses the server in every run.  Tests that need Spark itself (the ``spark``
-  fixture) are skipped, with the reason, when PySpark is not chosen.
+  CI.  ``tests/test_postgres.py`` uses the server in every run.  Tests that need Spark
+  itself (the ``spark`` fixture) are skipped, with the reason, when PySpark is not chosen.
 * Tests marked ``slow`` (statistical calibration over many seeds) are skipped unless
   ``--runslow`` is given.
 * Under CI (the ``CI`` environment variable set and true, as every CI service does) the
