@@ -2,15 +2,18 @@
 
 ``constructor`` runs a test on the six in-process engines (pandas, polars eager and lazy,
 pyarrow, DuckDB, Dask with two partitions).  ``constructor_all`` adds PySpark (local mode,
-one session for the whole run): the backend-parity tests use it, so Spark is checked
-without multiplying the time of every engine-parametrised test.
+one session for the whole run) and PostgreSQL through Ibis (``ibis-postgres``: a real
+server, started once per run by the ``postgres`` fixture, see ``tests/pg_server.py``; each
+frame becomes a new table): the backend-parity tests use it, so Spark and PostgreSQL are
+checked without multiplying the time of every engine-parametrised test.
 
 The same ``python -m pytest`` is a developer's fast run and CI's full run:
 
 * ``--engines=pandas,polars,...`` chooses the engines (``all`` for every one).  The
-  default is the six in-process engines; PySpark (a JVM start and some minutes) joins when
-  ``--engines`` names it, or under CI.  Tests that need Spark itself (the ``spark``
-  fixture) are skipped, with the reason, when PySpark is not chosen.
+  default is the six in-process engines; PySpark (a JVM start and some minutes) and
+  ``ibis-postgres`` (a server start, seconds) join when ``--engines`` names them, or under
+  CI.  ``tests/test_postgres.py`` uses the server in every run.  Tests that need Spark
+  itself (the ``spark`` fixture) are skipped, with the reason, when PySpark is not chosen.
 * Tests marked ``slow`` (statistical calibration over many seeds) are skipped unless
   ``--runslow`` is given.
 * Under CI (the ``CI`` environment variable set and true, as every CI service does) the
@@ -20,6 +23,7 @@ The same ``python -m pytest`` is a developer's fast run and CI's full run:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -86,8 +90,8 @@ CONSTRUCTORS: dict[str, Constructor] = {
 }
 
 
-#: Engines of ``constructor_all``: the in-process ones and PySpark.
-ALL_ENGINES = (*sorted(CONSTRUCTORS), "pyspark")
+#: Engines of ``constructor_all``: the in-process ones, PySpark, and PostgreSQL (Ibis).
+ALL_ENGINES = (*sorted(CONSTRUCTORS), "pyspark", "ibis-postgres")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -253,7 +257,49 @@ def constructor_all(request: pytest.FixtureRequest) -> Constructor:
     """Build a native frame of one engine from a pandas frame, PySpark included."""
     if request.param == "pyspark":
         return functools.partial(_pyspark, _live_spark(request))
+    if request.param == "ibis-postgres":
+        return functools.partial(_ibis_postgres, request.getfixturevalue("postgres_ibis"))
     return CONSTRUCTORS[request.param]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A real PostgreSQL server for the run (unix socket, statement log); stopped at the end.
+
+    Without the PostgreSQL binaries: skipped with the reason, but a failure under CI.
+    """
+    import pg_server
+
+    binaries = pg_server.bindir()
+    if binaries is None:
+        reason = (
+            "PostgreSQL is not installed (no initdb on PATH or under /usr/lib/postgresql): "
+            "apt-get install postgresql"
+        )
+        if _in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    server = pg_server.start(binaries)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_ibis(postgres: Any) -> Iterator[Any]:
+    """An Ibis connection to the test database that loads the test frames."""
+    import ibis
+
+    con = ibis.postgres.connect(host=postgres.socket, user="postgres", database="eerlijkheid")
+    yield con
+    con.disconnect()
+
+
+_TABLES = itertools.count()
+
+
+def _ibis_postgres(con: Any, df: pd.DataFrame) -> Any:
+    # A new table per frame (loaded through arrow); the audit runs on the lazy Ibis table.
+    return con.create_table(f"frame_{next(_TABLES)}", obj=_pyarrow(df))
 
 
 @pytest.fixture(scope="session")

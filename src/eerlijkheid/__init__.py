@@ -24,6 +24,7 @@ from eerlijkheid.exceptions import (
     ColumnNotFoundError,
     ConfigError,
     CountsError,
+    DatabaseError,
     DataError,
     EerlijkheidError,
     EerlijkheidWarning,
@@ -36,7 +37,7 @@ from eerlijkheid.exceptions import (
     SingleLevelError,
 )
 from eerlijkheid.findings import Finding
-from eerlijkheid.ingest import read_table, sniff_csv
+from eerlijkheid.ingest import read_database, read_table, sniff_csv
 from eerlijkheid.metrics import (
     METRICS,
     Disparity,
@@ -58,6 +59,7 @@ __all__ = [
     "CountTable",
     "CountsError",
     "DataError",
+    "DatabaseError",
     "Disparity",
     "DisparityTable",
     "EerlijkheidError",
@@ -84,6 +86,7 @@ __all__ = [
     "group_metric_table",
     "group_metrics",
     "proxy_strength",
+    "read_database",
     "read_table",
     "sniff_csv",
     "subgroup_scan",

@@ -79,7 +79,10 @@ The keys, table by table:
     a Python codec name such as ``"cp1252"`` or ``"latin-1"``) and ``sep`` (one
     character, or ``"tab"``), ``decimal`` and ``thousands`` (one character each): how a
     text file is read; by default all are detected (see
-    :func:`eerlijkheid.ingest.read_table`).
+    :func:`eerlijkheid.ingest.read_table`).  Instead of ``path``, a
+    PostgreSQL database: ``url`` (``postgresql://user@host/db``, without a password) with
+    either ``table`` (a table name, optionally ``schema.name``) or ``query`` (a SELECT);
+    the password comes from ``PGPASSWORD``, ``~/.pgpass`` or ``PGSERVICE``.
 ``[roles]`` (required)
     The fields of :class:`~eerlijkheid.config.Roles`.  ``decision`` (string) and
     ``groups`` (non-empty list of strings; a single string is accepted too) are
@@ -200,7 +203,10 @@ _KeyPath = tuple[str | int, ...]
 _Kind = Literal["column", "columns", "string", "strings", "bool", "integer", "number", "numbers"]
 
 _TOP_KEYS: Final = ("schema_version", "data", "roles", "reference", "audit")
-_DATA_KEYS: Final = ("path", "rounded", "encoding", "sep", "decimal", "thousands")
+_DATA_KEYS: Final = (
+    *("path", "rounded", "encoding", "sep", "decimal", "thousands"),
+    *("url", "table", "query"),
+)
 _TAB_NAMES: Final = {"tab": "\t", "\\t": "\t"}
 _ROLE_KINDS: Final[dict[str, _Kind | Literal["spellings"]]] = {
     "decision": "column",
@@ -297,6 +303,8 @@ class AuditSpec:
     decimal, thousands : str or None
         Decimal mark and thousands separator of a text data file (``data.decimal``,
         ``data.thousands``); ``None``: detected.
+    database : tuple of (url, table, query) or None
+        The database of ``data.url`` with ``data.table`` or ``data.query`` (one is None).
     """
 
     roles: Roles
@@ -308,6 +316,7 @@ class AuditSpec:
     sep: str | None = None
     decimal: str | None = None
     thousands: str | None = None
+    database: tuple[str, str | None, str | None] | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -549,9 +558,36 @@ def _validate(data: Mapping[str, Any], *, source: Path | None, prefix: _KeyPath)
     roles, groups = _roles_table(errors, data.get("roles"))
     reference = _reference_table(errors, data.get("reference"), groups)
     config = _audit_table(errors, data.get("audit"), reference)
+    database = _database_keys(errors, data.get("data"), data_path)
     if errors.items or roles is None or config is None:
         raise errors.exception(source)
-    return AuditSpec(roles, config, data_path, rounded, source, **reading)
+    return AuditSpec(roles, config, data_path, rounded, source, database=database, **reading)
+
+
+def _database_keys(
+    errors: _Errors, value: object, data_path: Path | None
+) -> tuple[str, str | None, str | None] | None:
+    """Check ``data.url`` with ``data.table`` or ``data.query``; return them (or None)."""
+    if not isinstance(value, Mapping):
+        return None
+    texts = {
+        k: _string(errors, ("data", k), value[k]) for k in ("url", "table", "query") if k in value
+    }
+    url, table, query = (texts.get(k) for k in ("url", "table", "query"))
+    if url is None:
+        for key in ("table", "query"):
+            if key in texts:
+                errors.add(("data", key), message("configfile-data-no-url", name=key))
+        return None
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        errors.add(("data", "url"), message("configfile-data-url", value=url))
+    elif data_path is not None:
+        errors.add(("data", "url"), message("configfile-data-url-and-path"))
+    elif (table is None) == (query is None):
+        errors.add(("data", "url"), message("database-table-or-query"))
+    else:
+        return url, table, query
+    return None
 
 
 def _data_table(

@@ -18,6 +18,7 @@ __all__ = [
     "ConfigError",
     "CountsError",
     "DataError",
+    "DatabaseError",
     "EerlijkheidError",
     "EerlijkheidWarning",
     "EmptyDataError",
@@ -76,6 +77,10 @@ class CountsError(DataError):
 
 class ReadError(EerlijkheidError, OSError):
     """A file could not be read as a table."""
+
+
+class DatabaseError(DataError):
+    """A database could not be read: no connection, no such table, no permission, bad SQL."""
 
 
 class EerlijkheidWarning(UserWarning):

@@ -34,7 +34,7 @@ from eerlijkheid.exceptions import ConfigError, EerlijkheidError, EerlijkheidWar
 from eerlijkheid.findings import SEVERITY_ORDER, get_code
 from eerlijkheid.gate import Gate, baseline_from, dump_baseline, evaluate, load_baseline
 from eerlijkheid.i18n import get_language, message, set_language
-from eerlijkheid.ingest import read_table
+from eerlijkheid.ingest import database_errors, is_database_url, read_database, read_table, safe_url
 from eerlijkheid.report import (
     render_github,
     render_html,
@@ -192,6 +192,9 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
         value = kwargs.get(key) or (getattr(spec, key) if spec is not None else None)
         if value is not None:
             data_table[key] = value
+    if spec is not None and spec.database is not None:  # [data] url with table/query
+        keys = dict(zip(("url", "table", "query"), spec.database, strict=True))
+        data_table.update({k: v for k, v in keys.items() if v is not None})
     if data_table:
         data["data"] = data_table
     if "decision" not in data["roles"]:
@@ -241,11 +244,66 @@ def _guard_outputs(outputs: Sequence[Path], inputs: Iterable[tuple[Path | None, 
                 raise ConfigError(message("cli-output-twice", output=str(output), other=str(other)))
 
 
-def _inputs(data: Path | None, spec: AuditSpec) -> list[tuple[Path | None, str]]:
-    return [(data or spec.data_path, "cli-input-data"), (spec.source, "cli-input-config")]
+def _inputs(data: Path | str | None, spec: AuditSpec) -> list[tuple[Path | None, str]]:
+    # a database URL (str) is not a file that an output could overwrite
+    path = None if isinstance(data, str) else data
+    return [(path or spec.data_path, "cli-input-data"), (spec.source, "cli-input-config")]
 
 
-def _run_audit(data_path: Path | None, spec: AuditSpec, language: str) -> AuditResult:
+# --------------------------------------------------------------- database input (issue 17)
+
+
+class _DataArgument(click.ParamType):  # type: ignore[type-arg]
+    """The DATA argument: a file path, or a PostgreSQL URL kept as text."""
+
+    name = "data"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: Any) -> Path | str:
+        if isinstance(value, Path) or not is_database_url(value):
+            return Path(value)
+        return str(value)
+
+
+def _database_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--table`` / ``--query`` for a DATA that is a database URL (read in _run_audit)."""
+    func = click.option("--query", help=message("cli-help-query"))(func)
+    return click.option("--table", help=message("cli-help-table"))(func)
+
+
+def _database_source(
+    data: Path | str | None, spec: AuditSpec
+) -> tuple[str, str | None, str | None] | None:
+    """Return the database to read: a URL argument with --table/--query, or ``[data] url``."""
+    params = click.get_current_context().params
+    table, query = params.get("table"), params.get("query")
+    if isinstance(data, str):
+        if table is None and query is None and spec.database is not None:
+            return data, spec.database[1], spec.database[2]
+        return data, table, query
+    if data is None and spec.database is not None:
+        if table is not None or query is not None:
+            return spec.database[0], table, query
+        return spec.database
+    if table is not None or query is not None:
+        raise ConfigError(message("cli-table-without-url"))
+    return None
+
+
+def _audit_database(
+    database: tuple[str, str | None, str | None], spec: AuditSpec, language: str
+) -> AuditResult:
+    url, table, query = database
+    _status(message("cli-reading", path=safe_url(url)))
+    with database_errors(url):
+        frame = read_database(url, table=table, query=query)
+        return audit(frame, config=spec, language=language)
+
+
+def _run_audit(data_path: Path | str | None, spec: AuditSpec, language: str) -> AuditResult:
+    database = _database_source(data_path, spec)
+    if database is not None:
+        return _audit_database(database, spec, language)
+    assert not isinstance(data_path, str)
     source = data_path or spec.data_path
     if source is None:
         raise ConfigError(message("cli-no-data"))
@@ -327,8 +385,9 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
 
 
 @cli.command(name="audit", help=message("cli-help-audit"))
-@click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", required=False, type=_DataArgument())
 @_role_options
+@_database_options
 @click.option(
     "-o",
     "--output",
@@ -337,7 +396,7 @@ def _write(result: AuditResult, fmt: str, gate: Gate, report: Any = None) -> str
     type=click.Path(dir_okay=False, path_type=Path),
     help=message("cli-help-outputs"),
 )
-def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -> None:
+def audit_command(data: Path | str | None, outputs: tuple[Path, ...], **kwargs: Any) -> None:
     """Run an audit and write the chosen outputs (format by file suffix)."""
     spec = _spec(kwargs)
     formats = []
@@ -360,8 +419,9 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
 
 
 @cli.command(help=message("cli-help-check"))
-@click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", required=False, type=_DataArgument())
 @_role_options
+@_database_options
 @click.option(
     "--fail-on",
     type=click.Choice(list(SEVERITY_ORDER)),
@@ -400,7 +460,7 @@ def audit_command(data: Path | None, outputs: tuple[Path, ...], **kwargs: Any) -
     help=message("cli-help-output"),
 )
 def check(
-    data: Path | None,
+    data: Path | str | None,
     fail_on: str,
     certainty: str,
     baseline: Path | None,
@@ -468,14 +528,15 @@ def toets(catalogue: Path | None) -> None:
 
 
 @cli.command(help=message("cli-help-plan"))
-@click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", required=False, type=_DataArgument())
 @_role_options
-def plan(data: Path | None, **kwargs: Any) -> None:
+@_database_options
+def plan(data: Path | str | None, **kwargs: Any) -> None:
     """Print the research plan (toets part 2): which questions the data can answer."""
     spec = _spec(kwargs)
     lang = get_language()
     cat = load_catalogue()
-    if data is not None or spec.data_path is not None:
+    if data is not None or spec.data_path is not None or spec.database is not None:
         items = [
             (p.question, p.answerable, p.missing_text) for p in _run_audit(data, spec, lang).plan()
         ]

@@ -10,6 +10,12 @@ Examples
 (['g', 'd'], [1, 1])
 """
 
+from eerlijkheid.ingest._database import (
+    database_errors,
+    is_database_url,
+    read_database,
+    safe_url,
+)
 from eerlijkheid.ingest._features import feature_outcome_tables
 from eerlijkheid.ingest._frames import (
     MAX_LEVELS,
@@ -33,10 +39,14 @@ __all__ = [
     "EncodedColumn",
     "RowSample",
     "column_names",
+    "database_errors",
     "encode_cells",
     "feature_outcome_tables",
+    "is_database_url",
+    "read_database",
     "read_table",
     "row_sample",
+    "safe_url",
     "score_band_labels",
     "sniff_csv",
 ]

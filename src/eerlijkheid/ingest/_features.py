@@ -72,6 +72,7 @@ from eerlijkheid.exceptions import (
     RoleError,
 )
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 from eerlijkheid.ingest._frames import (
     UNKNOWN_CODE,
     _dictionary,
@@ -97,7 +98,7 @@ _FINE = 1000  # cells of the histogram behind quantile bands
 
 
 def _collect(frame: Any) -> Any:
-    return frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+    return collect(frame) if isinstance(frame, nw.LazyFrame) else frame
 
 
 def _not_found(column: str, role: str, available: Sequence[str]) -> ColumnNotFoundError:
@@ -215,7 +216,7 @@ def _band(column: str, edges: Sequence[float]) -> Any:
     s = nw.col(column)
     band = nw.lit(0)
     for edge in edges[1:-1]:
-        band = band + (s >= edge).cast(nw.Int64)
+        band = band + (s >= edge).cast(nw.Int32).cast(nw.Int64)  # PostgreSQL: bool -> int4 only
     return nw.when(s.is_null()).then(None).otherwise(band)
 
 
@@ -242,6 +243,29 @@ def _quantile_edges(arm: Any, column: str, lo: float, hi: float, bins: int) -> t
     return (lo, *(lo + width * float(c) for c in cuts), hi)
 
 
+def _is_ibis(frame: Any) -> bool:
+    return bool(frame.implementation is nw.Implementation.IBIS)
+
+
+def _ibis_summary(arm: Any, numeric: Sequence[str]) -> tuple[Any, ...]:
+    """``_numeric_summary``'s row, asked of Ibis directly.
+
+    narwhals' ``n_unique`` on Ibis casts a boolean to int8, which PostgreSQL refuses;
+    Ibis' own ``nunique`` counts the distinct non-missing values (null count 0 here).
+    """
+    native = nw.to_native(arm)
+    aggs = {}
+    for k, name in enumerate(numeric):
+        aggs[f"lo{k}"] = native[name].min()
+        aggs[f"hi{k}"] = native[name].max()
+        aggs[f"nu{k}"] = native[name].nunique()
+    values = native.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    row: list[Any] = []
+    for k in range(len(numeric)):
+        row += [values[f"lo{k}"], values[f"hi{k}"], values[f"nu{k}"], 0]
+    return tuple(row)
+
+
 def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, Any, int]]:
     """Return min, max and number of distinct non-missing values per numeric feature."""
     if not numeric:
@@ -255,7 +279,7 @@ def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, A
             c.n_unique().alias(f"__eerlijkheid_nu{k}__"),
             c.null_count().alias(f"__eerlijkheid_nc{k}__"),
         ]
-    row = _first_row(arm.select(*exprs))
+    row = _first_row(arm.select(*exprs)) if not _is_ibis(arm) else _ibis_summary(arm, numeric)
     out = {}
     for k, name in enumerate(numeric):
         lo, hi, n_unique, n_null = row[4 * k : 4 * k + 4]

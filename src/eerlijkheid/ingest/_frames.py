@@ -41,6 +41,7 @@ from eerlijkheid.exceptions import (
     SingleLevelError,
 )
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 
 __all__ = [
     "UNKNOWN_CODE",
@@ -230,7 +231,7 @@ def _first_row(frame: Any) -> tuple[Any, ...]:
     list to arrow, which makes pyarrow import pandas.
     """
     if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect()
+        frame = collect(frame)
     row = _to_arrow(frame).slice(0, 1).to_pylist()[0]
     return tuple(row[name] for name in frame.columns)  # not a pandas index column
 
@@ -275,17 +276,34 @@ def score_band_labels(edges: Sequence[float]) -> tuple[str, ...]:
     )
 
 
+def _flag(condition: Any) -> Any:
+    """Return a boolean expression as 0/1 int64, in every engine.
+
+    Through int32: PostgreSQL (through Ibis) casts boolean to integer but not to bigint.
+    """
+    return condition.cast(nw.Int32).cast(nw.Int64)
+
+
 def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
     keys = list(roles.key_columns)
     extra: dict[str, Any] = {}
     aggs: list[Any] = []
+    # PostgreSQL sums a bigint to numeric, which Ibis declares int64 and cannot read (and
+    # Ibis drops a cast to the type it believes): on Ibis the integer sums are read as
+    # decimals, which the encoding turns into int64 like DuckDB's HUGEINT.  Ibis also
+    # compiles ``c / 1`` of an integer to integer division: there, cast to float.
+    on_ibis = frame.implementation is nw.Implementation.IBIS
+
+    def int_sum(expr: Any) -> Any:
+        return expr.sum().cast(nw.Decimal()) if on_ibis else expr.sum()
+
     if roles.score is not None:
         # Band index = number of interior edges at or below the score: one expression that
         # every engine evaluates, so the scores never leave the engine.
         s = nw.col(roles.score)
         band = nw.lit(0)
         for edge in edges[1:-1]:
-            band = band + (s >= edge).cast(nw.Int64)
+            band = band + _flag(s >= edge)
         extra[roles.score] = nw.when(s.is_null()).then(None).otherwise(band)
         # The score's range in the same pass, to check that the edges cover it.
         extra[_S] = s
@@ -295,19 +313,22 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
             raise RoleError(message("count-with-weight", weight=roles.weight, count=roles.count))
         c = nw.col(roles.count)
         aggs += [
-            c.sum().alias(_N),
+            int_sum(c).alias(_N),
             c.min().alias(_WMIN),
-            nw.col(_WNULL).sum().alias(_WNULL),
+            int_sum(nw.col(_WNULL)).alias(_WNULL),
         ]
-        extra[_WNULL] = c.is_null().cast(nw.Int64)
-        extra[_CFRAC] = (c - c.round(0)).abs()
-        extra[_CTEN] = (c % 10 != 0).cast(nw.Int64)
+        extra[_WNULL] = _flag(c.is_null())
+        # On the float copy: PostgreSQL rounds a bigint to numeric, which Ibis reads as a
+        # float it cannot convert; an integer stays integer-valued as a float.
+        cf = c.cast(nw.Float64) if on_ibis else c / 1
+        extra[_CFRAC] = (cf - cf.round(0)).abs()
+        extra[_CTEN] = _flag(c % 10 != 0)
         # ``c / 1`` is a float in every engine (pyarrow refuses a checked cast of large
         # integers to float); its sum cannot wrap around as an integer sum can past 2**63.
-        extra[_CF] = c / 1
+        extra[_CF] = cf
         aggs += [
             nw.col(_CFRAC).max().alias(_CFRAC),
-            nw.col(_CTEN).sum().alias(_CTEN),
+            int_sum(nw.col(_CTEN)).alias(_CTEN),
             nw.col(_CF).sum().alias(_CF),
             c.max().alias(_CMAX),
         ]
@@ -316,11 +337,11 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
     if roles.weight is not None:
         w = nw.col(roles.weight)
         extra[_W2] = w * w
-        extra[_WNULL] = w.is_null().cast(nw.Int64)
+        extra[_WNULL] = _flag(w.is_null())
         aggs += [
             w.sum().alias(_W),
             nw.col(_W2).sum().alias(_W2),
-            nw.col(_WNULL).sum().alias(_WNULL),
+            int_sum(nw.col(_WNULL)).alias(_WNULL),
             w.min().alias(_WMIN),
             w.max().alias(_WMAX),
         ]
@@ -328,7 +349,7 @@ def _aggregate(frame: Any, roles: Roles, edges: tuple[float, ...]) -> Any:
         frame = frame.with_columns(**extra)
     grouped = frame.group_by(keys, drop_null_keys=False).agg(*aggs)
     if isinstance(grouped, nw.LazyFrame):
-        grouped = grouped.collect()
+        grouped = collect(grouped)
     return grouped
 
 

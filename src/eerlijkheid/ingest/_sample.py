@@ -36,6 +36,12 @@ table silently:
       ``numpy.random.default_rng(seed)``.  Dask derives one random state per partition
       from the seed, so the sample repeats for the same partitions.
 
+  An Ibis table (PostgreSQL and the other SQL databases Ibis reaches) with more than
+  ``max_rows`` rows is refused: Ibis' ``Table.sample`` takes no seed on PostgreSQL, and an
+  unseeded sample would make the audit differ from run to run.  Take a repeatable sample
+  in the database instead (``--query "SELECT * FROM zaken TABLESAMPLE BERNOULLI (10)
+  REPEATABLE (42)"``) or raise ``max_rows``; the count-based analyses never need rows.
+
   In the rare case that the Bernoulli step of Spark or Dask yields fewer than
   ``max_rows`` rows, all of them are taken and ``rows`` says how many.  A larger lazy
   frame of any other engine is refused with a message that says how to sample it.
@@ -68,6 +74,7 @@ import numpy.typing as npt
 
 from eerlijkheid.exceptions import ConfigError, DataError, EmptyDataError
 from eerlijkheid.i18n import message
+from eerlijkheid.ingest._database import collect
 from eerlijkheid.ingest._frames import _first_row, _numbers, _suggest, _wrap
 
 __all__ = ["DEFAULT_MAX_ROWS", "SAMPLE_METHODS", "RowSample", "row_sample"]
@@ -201,7 +208,7 @@ def _engine_sample(frame: Any, total: int, max_rows: int, seed: int) -> tuple[An
     sampler, key = _SAMPLERS[frame.implementation]
     eager = _wrap(sampler(nw.to_native(frame), total, max_rows, seed))
     if isinstance(eager, nw.LazyFrame):
-        eager = eager.collect()
+        eager = collect(eager)
     if len(eager) > max_rows:  # Dask: an exact-size draw from the Bernoulli sample
         rng = np.random.default_rng(seed)
         index = np.sort(rng.choice(len(eager), size=max_rows, replace=False))
@@ -298,7 +305,7 @@ def row_sample(
         if total > max_rows:
             taken, key = _engine_sample(frame, total, max_rows, seed)
         else:
-            taken, key = frame.collect(), "all"
+            taken, key = collect(frame), "all"
     else:
         total = len(frame)
         if total == 0:
