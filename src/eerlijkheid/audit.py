@@ -418,6 +418,7 @@ _COUNT_PAIRS = (
     ("reference_numerator", "reference_denominator"),
     ("numerator", "denominator"),
     ("missing", "total"),  # EE402: cases without a group label
+    ("smallest_variant", "cases"),  # EE406: the rarest merged spelling of a label
 )
 #: Numbers that describe the method, not the data; they stay in suppressed records.
 _METHOD_NUMBERS = frozenset(

@@ -16,25 +16,40 @@ from eerlijkheid.ingest._frames import (
     UNKNOWN_CODE,
     EncodedCells,
     EncodedColumn,
+    LabelMerge,
     column_names,
     encode_cells,
     score_band_labels,
 )
 from eerlijkheid.ingest._read import CsvDialect, read_table, sniff_csv
-from eerlijkheid.ingest._sample import DEFAULT_MAX_ROWS, SAMPLE_METHODS, RowSample, row_sample
+from eerlijkheid.ingest._sample import (
+    DEFAULT_MAX_ROWS,
+    MAX_CODE_LEVELS,
+    SAMPLE_METHODS,
+    RowSample,
+    as_labels,
+    categorical_columns,
+    is_categorical,
+    row_sample,
+)
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "MAX_CODE_LEVELS",
     "MAX_LEVELS",
     "SAMPLE_METHODS",
     "UNKNOWN_CODE",
     "CsvDialect",
     "EncodedCells",
     "EncodedColumn",
+    "LabelMerge",
     "RowSample",
+    "as_labels",
+    "categorical_columns",
     "column_names",
     "encode_cells",
     "feature_outcome_tables",
+    "is_categorical",
     "read_table",
     "row_sample",
     "score_band_labels",

@@ -43,13 +43,41 @@ table silently:
 Whatever happens is recorded in the returned :class:`RowSample` (``sampled``, ``method``,
 ``seed``, ``total_rows``), so an analysis can state it in its evidence.
 
+Row order
+---------
+A result must be a function of the *set* of cases, not of their order in the frame.  So
+the rows a :class:`RowSample` holds are always in a canonical order: sorted by the
+requested columns, in the order requested (numbers ascending with missing values last,
+text by its characters with missing values last).  An eager frame larger than
+``max_rows`` is put in that order *before* the seeded draw, and a polars ``LazyFrame`` is
+sorted inside its engine before its seeded shuffle, so the same cases and seed give the
+same sample whatever their order.  DuckDB, Spark and Dask draw inside the engine from
+the order the engine has (see above); their samples repeat for the same input, and the
+rows taken are put in the canonical order as well.
+
+Categorical or numeric
+----------------------
+:func:`is_categorical` is the one rule the row-level analyses and the feature tables use
+to decide whether a column is a category (never averaged, never cut into bands) or a
+number:
+
+* a column listed in ``categorical`` (``AuditConfig.categorical``) is categorical;
+* a column that is not numeric (text, a code with leading zeros as ``read_table`` keeps
+  it, dates) is categorical;
+* a numeric column of whole numbers is categorical when it has at most
+  :data:`MAX_CODE_LEVELS` (12) distinct values (labels such as 1/2/3 for a category, or
+  yes/no as 0/1), or when its name looks like a code: a word of the name (split at
+  ``_``, ``-``, spaces) starts with ``postcode``, ``pc4``, ``pc6``, ``wijk``, ``buurt``
+  or ``gemeente``, ends with ``code``, or is ``id`` or ``nr``;
+* every other numeric column is numeric.
+
 Examples
 --------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"wijk": ["a", "b", None, "a"], "inkomen": [1.0, 2.5, 3.0, None]})
 >>> s = row_sample(frame, ["wijk", "inkomen"])
 >>> s.rows, s.sampled, s.columns["wijk"].tolist(), s.columns["inkomen"].tolist()
-(4, False, ['a', 'b', None, 'a'], [1.0, 2.5, 3.0, nan])
+(4, False, ['a', 'a', 'b', None], [1.0, nan, 2.5, 3.0])
 >>> row_sample(frame, ["wijk"], max_rows=2, seed=1).rows
 2
 """
@@ -57,7 +85,8 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -70,7 +99,137 @@ from eerlijkheid.exceptions import ConfigError, DataError, EmptyDataError
 from eerlijkheid.i18n import message
 from eerlijkheid.ingest._frames import _first_row, _numbers, _suggest, _wrap
 
-__all__ = ["DEFAULT_MAX_ROWS", "SAMPLE_METHODS", "RowSample", "row_sample"]
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "MAX_CODE_LEVELS",
+    "SAMPLE_METHODS",
+    "RowSample",
+    "as_labels",
+    "categorical_columns",
+    "is_categorical",
+    "row_sample",
+]
+
+#: Whole-number columns with at most this many distinct values are categories by default.
+MAX_CODE_LEVELS = 12
+
+_CODE_WORD = re.compile(r"^(postcode|pc4|pc6|wijk|buurt|gemeente).*$|^.*code$|^(id|nr)$")
+
+
+def is_categorical(
+    name: str,
+    *,
+    numeric: bool,
+    whole: bool = False,
+    distinct: int = 0,
+    declared: Collection[str] = (),
+) -> bool:
+    """Decide whether a column is a category or a number (see the module notes).
+
+    Parameters
+    ----------
+    name : str
+        The column name.
+    numeric : bool
+        Whether the column's type is numeric (or boolean).
+    whole : bool
+        Whether every value is a whole number (only read when ``numeric``).
+    distinct : int
+        Number of distinct non-missing values (only read when ``numeric``).
+    declared : collection of str
+        Columns the user declared categorical.
+
+    Returns
+    -------
+    bool
+        ``True`` for a category.
+
+    Examples
+    --------
+    >>> is_categorical("postcode", numeric=True, whole=True, distinct=400)
+    True
+    >>> is_categorical("inkomen", numeric=True, whole=True, distinct=400)
+    False
+    >>> is_categorical("kinderen", numeric=True, whole=True, distinct=6)
+    True
+    >>> is_categorical("score", numeric=True, whole=False, distinct=6)
+    False
+    >>> is_categorical("inkomen", numeric=True, whole=False, distinct=900, declared=["inkomen"])
+    True
+    """
+    if name in declared or not numeric:
+        return True
+    if not whole:
+        return False
+    if distinct <= MAX_CODE_LEVELS:
+        return True
+    words = [w for w in re.split(r"[\s_\-.]+", name.lower()) if w]
+    return any(_CODE_WORD.match(w) for w in words)
+
+
+def categorical_columns(
+    columns: Mapping[str, npt.NDArray[Any]], declared: Collection[str] = ()
+) -> dict[str, bool]:
+    """Apply :func:`is_categorical` to the columns of a :class:`RowSample`.
+
+    Parameters
+    ----------
+    columns : mapping of str to ndarray
+        ``RowSample.columns`` (float64 for numbers, object for text).
+    declared : collection of str
+        Columns declared categorical.
+
+    Returns
+    -------
+    dict of str to bool
+        Per column, whether it is categorical.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> categorical_columns({"wijk": np.array([3012.0, 3013.0]), "x": np.array([0.5, 1.5])})
+    {'wijk': True, 'x': False}
+    """
+    out: dict[str, bool] = {}
+    for name, values in columns.items():
+        numeric = values.dtype == np.float64
+        whole, distinct = False, 0
+        if numeric:
+            known = values[~np.isnan(values)]
+            whole = bool(np.all(np.isfinite(known) & (known == np.round(known))))
+            distinct = int(np.unique(known).size)
+        out[name] = is_categorical(
+            name, numeric=numeric, whole=whole, distinct=distinct, declared=declared
+        )
+    return out
+
+
+def as_labels(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return a float64 column of a :class:`RowSample` as text labels (``3012.0`` → ``"3012"``).
+
+    Parameters
+    ----------
+    values : ndarray
+        A float64 column (missing values NaN) or an object column (returned as is).
+
+    Returns
+    -------
+    ndarray of object
+        ``str`` labels, ``None`` for missing values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_labels(np.array([3012.0, np.nan, 0.5])).tolist()
+    ['3012', None, '0.5']
+    """
+    if values.dtype != np.float64:
+        return values
+    out = np.empty(values.size, dtype=object)
+    for i, v in enumerate(values.tolist()):
+        out[i] = None if math.isnan(v) else (str(int(v)) if float(v).is_integer() else f"{v:g}")
+    return out
+
 
 #: Default largest number of rows a row-level analysis takes.
 DEFAULT_MAX_ROWS = 1_000_000
@@ -106,7 +265,8 @@ class RowSample:
     columns : mapping of str to ndarray
         One array per requested column, in the requested order: numeric and boolean
         columns as float64 (missing values NaN), all others as object arrays of ``str``
-        (missing values ``None``).
+        (missing values ``None``).  The rows are in the canonical order (see the module
+        notes), not in the frame's order.
     total_rows : int
         Number of rows of the input.
     rows : int
@@ -147,6 +307,27 @@ def _as_array(series: Any) -> npt.NDArray[Any]:
     return out
 
 
+def _canonical_order(arrays: Mapping[str, npt.NDArray[Any]], names: Sequence[str]) -> Any:
+    """Row permutation that sorts by ``names`` (first name most significant).
+
+    Numbers ascend with NaN last; text sorts by its characters with ``None`` last.  Rows
+    equal in every column are interchangeable, so the order is a function of the set.
+    """
+    keys: list[npt.NDArray[Any]] = []
+    for name in names:
+        values = arrays[name]
+        if values.dtype == np.float64:
+            missing = np.isnan(values)
+            keys += [missing, np.where(missing, 0.0, values)]
+        else:
+            missing = np.array([v is None for v in values], dtype=bool)
+            text = np.array(["" if v is None else v for v in values], dtype=object)
+            _, codes = np.unique(text.astype(str), return_inverse=True)
+            keys += [missing, codes.reshape(-1)]
+    # np.lexsort: the last key is the primary one
+    return np.lexsort(keys[::-1]) if keys else np.arange(0)
+
+
 def _fraction(total: int, max_rows: int) -> float:
     """Bernoulli fraction whose sample size falls below ``max_rows`` with probability < 1e-6.
 
@@ -167,7 +348,9 @@ def _duckdb(native: Any, total: int, max_rows: int, seed: int) -> Any:
 def _polars(native: Any, total: int, max_rows: int, seed: int) -> Any:
     import polars as pl
 
-    return native.filter(pl.int_range(pl.len()).shuffle(seed=seed) < max_rows)
+    # Sorted inside the engine first, so the draw does not depend on the row order.
+    ordered = native.sort(native.collect_schema().names(), nulls_last=True, maintain_order=True)
+    return ordered.filter(pl.int_range(pl.len()).shuffle(seed=seed) < max_rows)
 
 
 def _pyspark(native: Any, total: int, max_rows: int, seed: int) -> Any:
@@ -305,11 +488,17 @@ def row_sample(
             raise EmptyDataError(message("empty-data", what=message("the-data")))
         taken, key = frame, "all"
         if total > max_rows:
+            # Put the rows in the canonical order before the draw: the same cases and seed
+            # give the same sample whatever the frame's row order.
+            whole = {c: _as_array(frame[c]) for c in names}
+            order = _canonical_order(whole, names)
             rng = np.random.default_rng(seed)
             index = np.sort(rng.choice(total, size=max_rows, replace=False))
-            taken, key = frame[index.tolist()], "eager"
+            taken, key = frame[order[index].tolist()], "eager"
     sampled = key != "all"
     arrays = {c: _as_array(taken[c]) for c in names}
+    order = _canonical_order(arrays, names)
+    arrays = {c: values[order] for c, values in arrays.items()}
     return RowSample(
         columns=MappingProxyType(arrays),
         total_rows=total,
