@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -73,7 +74,11 @@ TINY_SIZE = 7
 
 @cache
 def _frame(seed: int) -> pd.DataFrame:
-    return welfare_reexamination(n=20_000, seed=seed)
+    # 'nationaliteit' is a model input named after a ground (EE101); inputs must be columns
+    # of the data (issue 12), so the extract carries it (noise here).
+    frame = welfare_reexamination(n=20_000, seed=seed)
+    rng = np.random.default_rng(seed)
+    return frame.assign(nationaliteit=rng.choice(["NL", "TR", "MA", "SR"], len(frame)))
 
 
 @cache
@@ -704,12 +709,12 @@ def test_baseline_statuses_in_text(language: str) -> None:
         for f in findings:
             line = lines[result.findings.index(f)]
             assert f"({word[status]}):" in line, line
-    # 17 = the 16 of the disparity rules + EE523 (taalvaardigheid unrelated to the outcome
-    # on the random arm: inconclusive, so below the bar).
+    # 18 = the 16 of the disparity rules + EE523 twice (taalvaardigheid and the noise column
+    # nationaliteit unrelated to the outcome on the random arm: inconclusive, below the bar).
     summary = {
-        "nl": "17 bevindingen (1 nieuw, 1 verslechterd, 4 ongewijzigd, 11 onder de drempel); "
+        "nl": "18 bevindingen (1 nieuw, 1 verslechterd, 4 ongewijzigd, 12 onder de drempel); "
         "1 opgelost; 4 verouderde baseline-items",
-        "en": "17 findings (1 new, 1 worsened, 4 unchanged, 11 below the bar); "
+        "en": "18 findings (1 new, 1 worsened, 4 unchanged, 12 below the bar); "
         "1 resolved; 4 stale baseline entries",
     }[language]
     assert summary in lines

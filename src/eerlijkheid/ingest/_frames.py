@@ -49,6 +49,7 @@ __all__ = [
     "EncodedColumn",
     "LabelMerge",
     "column_names",
+    "did_you_mean",
     "encode_cells",
     "score_band_labels",
 ]
@@ -199,12 +200,40 @@ def column_names(data: Any) -> tuple[str, ...]:
     return tuple(_wrap(data).collect_schema().names())
 
 
-def _suggest(column: str, available: Sequence[str]) -> str:
+def did_you_mean(name: str, available: Sequence[str]) -> str:
+    """Return ``" Bedoelde u 'x'?"`` for the name in ``available`` closest to ``name``.
+
+    Case and surrounding spaces are ignored first; otherwise the closest spelling
+    (:func:`difflib.get_close_matches`, cutoff 0.6).  Empty when nothing is close.
+
+    Parameters
+    ----------
+    name : str
+        What the user wrote.
+    available : sequence of str
+        The names (or labels) that exist.
+
+    Returns
+    -------
+    str
+        The sentence (with a leading space), in the library language, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("inkomen_x", ["inkomen", "wijk"])
+    " Bedoelde u 'inkomen'?"
+    >>> did_you_mean("zzz", ["inkomen"])
+    ''
+    """
     lowered = {a.lower().strip(): a for a in available}
-    if column.lower().strip() in lowered:
-        return message("did-you-mean", candidate=lowered[column.lower().strip()])
-    close = difflib.get_close_matches(column, list(available), n=1, cutoff=0.6)
+    if name.lower().strip() in lowered:
+        return message("did-you-mean", candidate=lowered[name.lower().strip()])
+    close = difflib.get_close_matches(name, list(available), n=1, cutoff=0.6)
     return message("did-you-mean", candidate=close[0]) if close else ""
+
+
+def _suggest(column: str, available: Sequence[str]) -> str:
+    return did_you_mean(column, available)
 
 
 def _not_a_number(frame: Any, column: str) -> str:

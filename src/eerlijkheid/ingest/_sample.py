@@ -14,10 +14,11 @@ table silently:
   sampler, and only the sample is collected:
 
   ``duckdb``
-      ``USING SAMPLE reservoir(max_rows ROWS) REPEATABLE (seed)``: exactly ``max_rows``
-      rows.  The same seed on the same data (same rows in the same order, same DuckDB
-      version) gives the same rows; this was checked with several threads and with
-      parquet input.
+      The ``max_rows`` rows with the smallest ``hash(columns..., k, seed)``, where ``k``
+      numbers the copies of identical rows (``row_number() OVER (PARTITION BY
+      columns...)``): exactly ``max_rows`` rows, a seeded random order of the rows that
+      depends on their values only, so the same cases and seed give the same sample in any
+      row order, with any number of threads (same DuckDB version).
   ``polars``
       ``filter(int_range(len()).shuffle(seed) < max_rows)``: a seeded permutation of the
       row numbers keeps exactly ``max_rows`` rows, in their original order.  Same seed,
@@ -86,8 +87,9 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -105,6 +107,7 @@ __all__ = [
     "SAMPLE_METHODS",
     "RowSample",
     "as_labels",
+    "canonical_order",
     "categorical_columns",
     "is_categorical",
     "row_sample",
@@ -239,7 +242,9 @@ SAMPLE_METHODS: Mapping[str, str] = MappingProxyType(
     {
         "all": "all rows",
         "eager": "simple random sample without replacement (numpy default_rng(seed))",
-        "duckdb": "DuckDB USING SAMPLE reservoir(max_rows ROWS) REPEATABLE (seed)",
+        "duckdb": (
+            "DuckDB: the max_rows rows with the smallest hash(columns, copy number, seed)"
+        ),
         "polars": "polars filter(int_range(len()).shuffle(seed) < max_rows)",
         "pyspark": (
             "Spark DataFrame.sample(False, fraction, seed), then the max_rows rows "
@@ -265,8 +270,9 @@ class RowSample:
     columns : mapping of str to ndarray
         One array per requested column, in the requested order: numeric and boolean
         columns as float64 (missing values NaN), all others as object arrays of ``str``
-        (missing values ``None``).  The rows are in the canonical order (see the module
-        notes), not in the frame's order.
+        (missing values ``None``).  Text is in Unicode NFC form without surrounding
+        whitespace, and empty text is missing, as group labels in the count table.  The
+        rows are in the canonical order (see the module notes), not in the frame's order.
     total_rows : int
         Number of rows of the input.
     rows : int
@@ -277,6 +283,10 @@ class RowSample:
         Seed of the sample (``None`` when every row was taken).
     method : str
         How the rows were taken (a value of :data:`SAMPLE_METHODS`).
+    order : ndarray of int64
+        Where each row of ``columns`` was among the rows as taken: row ``i`` of
+        ``columns`` is row ``order[i]`` of the frame (all rows) or of the sample, so a
+        per-row result can be put back in that order (``out[order] = result``).
     """
 
     columns: Mapping[str, npt.NDArray[Any]]
@@ -285,6 +295,7 @@ class RowSample:
     sampled: bool
     seed: int | None
     method: str
+    order: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _as_array(series: Any) -> npt.NDArray[Any]:
@@ -300,18 +311,47 @@ def _as_array(series: Any) -> npt.NDArray[Any]:
         items = series.to_arrow().to_pylist()
     except (TypeError, ValueError):  # pyarrow errors: e.g. a pandas column of mixed types
         items = series.to_numpy().tolist()
+    # Text labels as the count table has them: NFC form without surrounding whitespace,
+    # and an empty or whitespace-only text is missing (see encode_cells).
     out = np.empty(len(items), dtype=object)
+    normalised: dict[str, str | None] = {}
     for i, v in enumerate(items):
-        missing = v is None or (isinstance(v, float) and math.isnan(v))
-        out[i] = None if missing else str(v)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out[i] = None
+        elif isinstance(v, str):
+            if v not in normalised:
+                normalised[v] = unicodedata.normalize("NFC", v).strip() or None
+            out[i] = normalised[v]
+        else:
+            out[i] = str(v)
     return out
 
 
-def _canonical_order(arrays: Mapping[str, npt.NDArray[Any]], names: Sequence[str]) -> Any:
-    """Row permutation that sorts by ``names`` (first name most significant).
+def canonical_order(
+    arrays: Mapping[str, npt.NDArray[Any]], names: Sequence[str]
+) -> npt.NDArray[np.int64]:
+    """Return the row permutation that sorts columns by ``names`` (first most significant).
 
     Numbers ascend with NaN last; text sorts by its characters with ``None`` last.  Rows
     equal in every column are interchangeable, so the order is a function of the set.
+
+    Parameters
+    ----------
+    arrays : mapping of str to ndarray
+        Columns as :class:`RowSample` holds them (float64, or object with ``None``).
+    names : sequence of str
+        The columns to sort by.
+
+    Returns
+    -------
+    ndarray of int64
+        ``arrays[c][order]`` is sorted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> canonical_order({"a": np.array(["b", None, "a"], dtype=object)}, ["a"]).tolist()
+    [2, 0, 1]
     """
     keys: list[npt.NDArray[Any]] = []
     for name in names:
@@ -325,7 +365,19 @@ def _canonical_order(arrays: Mapping[str, npt.NDArray[Any]], names: Sequence[str
             _, codes = np.unique(text.astype(str), return_inverse=True)
             keys += [missing, codes.reshape(-1)]
     # np.lexsort: the last key is the primary one
-    return np.lexsort(keys[::-1]) if keys else np.arange(0)
+    if not keys:
+        return np.arange(0, dtype=np.int64)
+    return np.lexsort(keys[::-1]).astype(np.int64)
+
+
+def _keyed(
+    arrays: Mapping[str, npt.NDArray[Any]],
+    sort_keys: Mapping[str, Callable[[npt.NDArray[Any]], npt.NDArray[np.float64]]] | None,
+) -> dict[str, npt.NDArray[Any]]:
+    keys = sort_keys or {}
+    return {
+        c: (np.asarray(keys[c](v), dtype=np.float64) if c in keys else v) for c, v in arrays.items()
+    }
 
 
 def _fraction(total: int, max_rows: int) -> float:
@@ -339,9 +391,15 @@ def _fraction(total: int, max_rows: int) -> float:
 
 def _duckdb(native: Any, total: int, max_rows: int, seed: int) -> Any:
     view = "__eerlijkheid_rows__"
+    names = ", ".join('"' + str(c).replace('"', '""') + '"' for c in native.columns)
+    copy = "__eerlijkheid_copy__"
+    # A seeded order that depends on the values only: identical rows are told apart by
+    # their copy number, so each row is equally likely to be taken.
     return native.query(
         view,
-        f"SELECT * FROM {view} USING SAMPLE reservoir({max_rows} ROWS) REPEATABLE ({seed})",
+        f"SELECT {names} FROM (SELECT *, row_number() OVER (PARTITION BY {names}) AS {copy} "
+        f"FROM {view}) ORDER BY hash({names}, {copy}, {seed}), {names}, {copy} "
+        f"LIMIT {max_rows}",
     )
 
 
@@ -398,6 +456,7 @@ def row_sample(
     *,
     max_rows: int = DEFAULT_MAX_ROWS,
     seed: int = 0,
+    sort_keys: Mapping[str, Callable[[npt.NDArray[Any]], npt.NDArray[np.float64]]] | None = None,
 ) -> RowSample:
     """Take the rows of ``columns`` for a row-level analysis: all, or a seeded sample.
 
@@ -411,6 +470,10 @@ def row_sample(
         Largest number of rows to take.
     seed : int, default 0
         Seed of the sample when the frame has more rows (a non-negative integer).
+    sort_keys : mapping of str to callable, optional
+        Per column, a function of its array giving the float64 values it is sorted by in
+        the canonical order instead of its own values, e.g. a yes/no column decoded to
+        0/1, so that the order (and an eager sample) does not depend on the spelling.
 
     Returns
     -------
@@ -491,13 +554,13 @@ def row_sample(
             # Put the rows in the canonical order before the draw: the same cases and seed
             # give the same sample whatever the frame's row order.
             whole = {c: _as_array(frame[c]) for c in names}
-            order = _canonical_order(whole, names)
+            order = canonical_order(_keyed(whole, sort_keys), names)
             rng = np.random.default_rng(seed)
             index = np.sort(rng.choice(total, size=max_rows, replace=False))
             taken, key = frame[order[index].tolist()], "eager"
     sampled = key != "all"
     arrays = {c: _as_array(taken[c]) for c in names}
-    order = _canonical_order(arrays, names)
+    order = canonical_order(_keyed(arrays, sort_keys), names)
     arrays = {c: values[order] for c, values in arrays.items()}
     return RowSample(
         columns=MappingProxyType(arrays),
@@ -506,4 +569,5 @@ def row_sample(
         sampled=sampled,
         seed=seed if sampled else None,
         method=SAMPLE_METHODS[key],
+        order=order,
     )
