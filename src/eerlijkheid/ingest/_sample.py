@@ -242,9 +242,7 @@ SAMPLE_METHODS: Mapping[str, str] = MappingProxyType(
     {
         "all": "all rows",
         "eager": "simple random sample without replacement (numpy default_rng(seed))",
-        "duckdb": (
-            "DuckDB: the max_rows rows with the smallest hash(columns, copy number, seed)"
-        ),
+        "duckdb": ("DuckDB: the max_rows rows with the smallest hash(columns, copy number, seed)"),
         "polars": "polars filter(int_range(len()).shuffle(seed) < max_rows)",
         "pyspark": (
             "Spark DataFrame.sample(False, fraction, seed), then the max_rows rows "
