@@ -160,3 +160,25 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+def test_missing_values_reach_the_row_level_analyses() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    n = 400
+    data = pd.DataFrame(
+        {
+            "land": rng.choice(["NL", "TR", "NULL", " NL"], n),
+            "wijk": rng.choice(["noord", "zuid", "-"], n),
+            "d": rng.random(n) < 0.3,
+        }
+    )
+    result = audit(data, decision="d", groups="land", inputs=["wijk"], missing_values=["NULL", "-"])
+    missing = int((data["land"] == "NULL").sum())
+    (ee402,) = [f for f in result.findings if f.code == "EE402"]
+    assert ee402.evidence["missing"] == missing
+    assert result.proxies is not None
+    assert result.proxies.n_missing_protected["land"] == missing  # same cases as the table
+    (wijk,) = [a for a in result.proxies.associations if a.feature == "wijk"]
+    assert wijk.n_missing_feature == int(((data["wijk"] == "-") & (data["land"] != "NULL")).sum())

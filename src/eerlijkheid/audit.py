@@ -823,6 +823,7 @@ def audit(
             seed=settings.seed,
             confidence_level=settings.confidence_level,
             missing_label=roles.missing_label,
+            missing_values=roles.missing_values,
         )
         if proxy_inputs
         else None
@@ -846,6 +847,7 @@ def audit(
                 harm="lower",
                 keep=keep,
                 binary_values=roles.binary_values,
+                missing_values=roles.missing_values,
                 config=settings,
                 max_rows=settings.max_rows,
                 seed=settings.seed,

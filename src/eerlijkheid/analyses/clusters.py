@@ -587,6 +587,7 @@ def bias_clusters(
     keep: Mapping[str, bool] | None = None,
     binary_values: Mapping[str, bool] | None = None,
     categorical: Sequence[str] | None = None,
+    missing_values: Sequence[str] = (),
 ) -> BiasClusters:
     """Find the cluster of cases that is worst off, and test it on held-out cases.
 
@@ -638,6 +639,8 @@ def bias_clusters(
     categorical : sequence of str, optional
         Features that are categories although they hold numbers (default
         ``config.categorical``); the others follow :func:`eerlijkheid.ingest.is_categorical`.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" in the features (``Roles.missing_values``).
 
     Returns
     -------
@@ -702,7 +705,14 @@ def bias_clusters(
     # Rows in the canonical order of the features and the *decoded* yes/no columns, so that
     # neither the row order nor a yes/no spelling changes the sample or the split.
     decoded = {c: partial(_binary_target, column=c, spellings=extra) for c in (target, *conditions)}
-    sample = row_sample(data, wanted, max_rows=max_rows, seed=seed, sort_keys=decoded)
+    sample = row_sample(
+        data,
+        wanted,
+        max_rows=max_rows,
+        seed=seed,
+        sort_keys=decoded,
+        missing_values=missing_values,
+    )
     y_all = _binary_target(sample.columns[target], target, extra)
     has_target = ~np.isnan(y_all)
     excluded = np.zeros(y_all.shape[0], dtype=bool)

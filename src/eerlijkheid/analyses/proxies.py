@@ -905,6 +905,7 @@ def proxy_strength(
     numeric_bins: int = 10,
     combined: bool = True,
     missing_label: str = "onbekend",
+    missing_values: Sequence[str] = (),
 ) -> ProxyEvidence:
     """Measure how strongly each feature stands for each protected attribute, from rows.
 
@@ -938,6 +939,8 @@ def proxy_strength(
         Also fit the model on all features together.
     missing_label : str, default "onbekend"
         Category of a missing value of a categorical feature.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" (``Roles.missing_values``); only empty cells otherwise.
 
     Returns
     -------
@@ -988,7 +991,9 @@ def proxy_strength(
                 value=", ".join(unknown),
             )
         )
-    sample = row_sample(data, [*attributes, *names], max_rows=max_rows, seed=seed)
+    sample = row_sample(
+        data, [*attributes, *names], max_rows=max_rows, seed=seed, missing_values=missing_values
+    )
     guess = categorical_columns({f: sample.columns[f] for f in names}, declared=categorical)
     kinds: dict[str, FeatureKind] = {f: "categorical" if guess[f] else "numeric" for f in names}
     columns: dict[str, npt.NDArray[Any]] = {}

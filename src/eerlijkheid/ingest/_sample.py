@@ -296,7 +296,7 @@ class RowSample:
     order: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
-def _as_array(series: Any) -> npt.NDArray[Any]:
+def _as_array(series: Any, missing_values: Collection[str] = ()) -> npt.NDArray[Any]:
     # Through arrow, read from its buffers: pyarrow's and narwhals' ``to_numpy`` of an
     # arrow column import pandas, which a polars or DuckDB user should not pay for.
     dtype = series.dtype
@@ -318,7 +318,8 @@ def _as_array(series: Any) -> npt.NDArray[Any]:
             out[i] = None
         elif isinstance(v, str):
             if v not in normalised:
-                normalised[v] = unicodedata.normalize("NFC", v).strip() or None
+                text = unicodedata.normalize("NFC", v).strip()
+                normalised[v] = None if not text or text in missing_values else text
             out[i] = normalised[v]
         else:
             out[i] = str(v)
@@ -455,6 +456,7 @@ def row_sample(
     max_rows: int = DEFAULT_MAX_ROWS,
     seed: int = 0,
     sort_keys: Mapping[str, Callable[[npt.NDArray[Any]], npt.NDArray[np.float64]]] | None = None,
+    missing_values: Sequence[str] = (),
 ) -> RowSample:
     """Take the rows of ``columns`` for a row-level analysis: all, or a seeded sample.
 
@@ -472,6 +474,9 @@ def row_sample(
         Per column, a function of its array giving the float64 values it is sorted by in
         the canonical order instead of its own values, e.g. a yes/no column decoded to
         0/1, so that the order (and an eager sample) does not depend on the spelling.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" (``Roles.missing_values``), read as missing like an
+        empty cell.
 
     Returns
     -------
@@ -515,6 +520,7 @@ def row_sample(
         raise ConfigError(
             message("invalid-option", name="max_rows", allowed=">= 1", value=max_rows)
         )
+    markers = frozenset(str(m).strip() for m in missing_values)
     names = list(dict.fromkeys(columns))
     if not names:
         raise ConfigError(
@@ -551,13 +557,13 @@ def row_sample(
         if total > max_rows:
             # Put the rows in the canonical order before the draw: the same cases and seed
             # give the same sample whatever the frame's row order.
-            whole = {c: _as_array(frame[c]) for c in names}
+            whole = {c: _as_array(frame[c], markers) for c in names}
             order = canonical_order(_keyed(whole, sort_keys), names)
             rng = np.random.default_rng(seed)
             index = np.sort(rng.choice(total, size=max_rows, replace=False))
             taken, key = frame[order[index].tolist()], "eager"
     sampled = key != "all"
-    arrays = {c: _as_array(taken[c]) for c in names}
+    arrays = {c: _as_array(taken[c], markers) for c in names}
     order = canonical_order(_keyed(arrays, sort_keys), names)
     arrays = {c: values[order] for c, values in arrays.items()}
     return RowSample(
