@@ -330,7 +330,7 @@ def feature_outcome_tables(
 
     >>> import pandas as pd
     >>> from eerlijkheid.config import Roles
-    >>> frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0, 10.0], "r": [1] * 6,
+    >>> frame = pd.DataFrame({"x": [0.0, 1.5, 2.0, 3.0, 4.0, 10.0], "r": [1] * 6,
     ...                       "y": [0, 0, 1, 0, 1, 1], "d": [1] * 6})
     >>> roles = Roles(decision="d", groups="x", outcome="y", random_sample="r")
     >>> levels, counts = feature_outcome_tables(frame, roles, ["x"], bins=2)["x"]
