@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -30,6 +31,13 @@ ROLES = {
 @pytest.fixture(scope="module")
 def biased() -> ee.AuditResult:
     frame = welfare_reexamination(n=40_000, seed=11)
+    # Model inputs must be columns of the data (issue 12: a missing input is an error with a
+    # did-you-mean); these two are named after grounds and hold noise here.
+    rng = np.random.default_rng(3)
+    frame = frame.assign(
+        Nationaliteit=rng.choice(["NL", "TR", "MA"], len(frame)),
+        leeftijd=rng.integers(18, 80, len(frame)),
+    )
     return ee.audit(
         frame,
         outcome="onrechtmatig",

@@ -285,3 +285,29 @@ def test_feature_tables_equal_pandas(constructor_all, data, options):
     arm = data[(data["aselect"] == 1) & data["onrechtmatig"].notna()]
     taal = pd.crosstab(arm["taal"], arm["onrechtmatig"])
     np.testing.assert_array_equal(got["taal"][1], taal.to_numpy())
+
+
+def test_label_spellings_merge_and_blanks_are_missing_on_every_engine(constructor_all):
+    # Issues 12 and 14: whitespace/Unicode variants are one group (EE406), blank labels are
+    # missing ('onbekend'), "NA" is a label; the same on every engine, pre-aggregated too.
+    labels = ["NL", " NL", "NL ", "Cura\u00e7ao", "Curac\u0327ao", "", "  ", None, "NA", "TR"]
+    counts = [40, 12, 11, 20, 15, 3, 2, 4, 14, 30]
+    rows = pd.DataFrame(
+        {
+            "land": [label for label, c in zip(labels, counts) for _ in range(c)],
+            "d": [i % 3 == 0 for i in range(sum(counts))],
+        }
+    )
+    table = count_table(constructor_all(rows), decision="d", groups="land")
+    assert table.levels("land") == ("Curaçao", "NA", "NL", "TR", "onbekend")
+    assert table.marginal(["land"]).n.tolist() == [35, 14, 63, 30, 9]
+    assert table.missing_labels["land"] == 9
+    merged = {m.label: m.variants for m in table.merged_labels["land"]}
+    assert merged == {
+        "Curaçao": (("Curac\u0327ao", 15), ("Curaçao", 20)),
+        "NL": ((" NL", 12), ("NL", 40), ("NL ", 11)),
+    }
+    cells = pd.DataFrame({"land": labels, "d": [True] * 10, "n": counts})
+    pre = count_table(constructor_all(cells), decision="d", groups="land", count="n")
+    assert pre.marginal(["land"]).n.tolist() == [35, 14, 63, 30, 9]
+    assert pre.merged_labels == table.merged_labels

@@ -36,6 +36,7 @@ EXPECTED = {
     "EE401": ("insufficient-evidence", "info"),
     "EE402": ("missing-group-labels", "low"),
     "EE403": ("approximate-counts", "info"),
+    "EE406": ("merged-label-spellings", "info"),
     "EE501": ("disparity-arises-at-step", "high"),
     "EE502": ("process-shape-assumed", "info"),
     "EE511": ("unequal-treatment-at-equal-risk", "high"),

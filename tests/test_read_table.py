@@ -201,7 +201,8 @@ def test_yes_no_words_stay_text(tmp_path: Path) -> None:
 
 def test_empty_fields_are_missing(tmp_path: Path) -> None:
     text = "naam;bedrag;aantal;opmerking\nA;1,5;1;\n;;2;   \nC;NA;;null\n"
-    frame = read_table(write(tmp_path, "leeg.csv", text))
+    # "NA" and "null" are missing only because the caller says so (issue 14).
+    frame = read_table(write(tmp_path, "leeg.csv", text), missing_values=["NA", "null"])
     assert frame["naam"].tolist()[0] == "A"
     assert pd.isna(frame["naam"].iloc[1])
     assert frame["naam"].iloc[2] == "C"
@@ -212,6 +213,33 @@ def test_empty_fields_are_missing(tmp_path: Path) -> None:
     assert frame["aantal"].iloc[:2].tolist() == [1.0, 2.0]
     assert frame["opmerking"].isna().all()
     assert "" not in frame.astype(object).to_numpy().ravel().tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_na_like_labels_are_labels(tmp_path: Path, suffix: str) -> None:
+    # Issue 14: "NA" is Namibia; "None", "nan", "NULL", "N/A" are labels as written.
+    # Only empty cells are missing, plus what the caller lists in missing_values.
+    labels = ["NA", "None", "nan", "NULL", "N/A", "", "NL"]
+    source = pd.DataFrame({"land": labels, "n": list(range(7))})
+    path = tmp_path / f"landen{suffix}"
+    if suffix == ".csv":
+        path.write_text("land;n\n" + "".join(f"{a};{b}\n" for a, b in zip(labels, range(7))))
+    elif suffix == ".xlsx":
+        source.replace("", None).to_excel(path, index=False)
+    else:
+        source.astype({"land": object}).replace("", None).to_parquet(path)
+    frame = read_table(path)
+    assert frame["land"].iloc[:5].tolist() == labels[:5]
+    assert pd.isna(frame["land"].iloc[5])
+    assert frame["land"].iloc[6] == "NL"
+    listed = read_table(path, missing_values=[" NULL", "N/A"])
+    assert listed["land"].isna().tolist() == [False, False, False, True, True, True, False]
+
+
+def test_missing_values_must_be_a_list_of_texts(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "a;b\nx;1\n")
+    with pytest.raises(ConfigError, match="missing_values"):
+        read_table(path, missing_values="NA")
 
 
 def test_text_values_kept_exactly(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -72,7 +73,11 @@ TINY_SIZE = 7
 
 @cache
 def _frame(seed: int) -> pd.DataFrame:
-    return welfare_reexamination(n=20_000, seed=seed)
+    # 'nationaliteit' is a model input named after a ground (EE101); inputs must be columns
+    # of the data (issue 12), so the extract carries it (noise here).
+    frame = welfare_reexamination(n=20_000, seed=seed)
+    rng = np.random.default_rng(seed)
+    return frame.assign(nationaliteit=rng.choice(["NL", "TR", "MA", "SR"], len(frame)))
 
 
 @cache
@@ -705,12 +710,12 @@ def test_baseline_statuses_in_text(language: str) -> None:
         for f in findings:
             line = lines[result.findings.index(f)]
             assert f"({word[status]}):" in line, line
-    # 12 = the 11 of the disparity rules + EE523 (taalvaardigheid unrelated to the outcome
-    # on the random arm: inconclusive, so below the bar).
+    # 13 = the 11 of the disparity rules + EE523 twice (taalvaardigheid and the noise column
+    # nationaliteit unrelated to the outcome on the random arm: inconclusive, below the bar).
     summary = {
-        "nl": "12 bevindingen (1 nieuw, 1 verslechterd, 1 ongewijzigd, 9 onder de drempel); "
+        "nl": "13 bevindingen (1 nieuw, 1 verslechterd, 1 ongewijzigd, 10 onder de drempel); "
         "1 opgelost; 1 verouderd baseline-item",
-        "en": "12 findings (1 new, 1 worsened, 1 unchanged, 9 below the bar); "
+        "en": "13 findings (1 new, 1 worsened, 1 unchanged, 10 below the bar); "
         "1 resolved; 1 stale baseline entry",
     }[language]
     assert summary in lines

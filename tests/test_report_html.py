@@ -34,6 +34,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,7 +78,11 @@ def _pinned(result: AuditResult) -> AuditResult:
 
 @pytest.fixture(scope="module")
 def demo_frame() -> pd.DataFrame:
-    return welfare_reexamination(n=20_000, seed=0)
+    # 'nationaliteit' is a model input named after a ground (EE101); inputs must be columns
+    # of the data (issue 12), so the extract carries it (noise here).
+    frame = welfare_reexamination(n=20_000, seed=0)
+    rng = np.random.default_rng(0)
+    return frame.assign(nationaliteit=rng.choice(["NL", "TR", "MA", "SR"], len(frame)))
 
 
 @pytest.fixture(scope="module")

@@ -153,7 +153,7 @@ def test_an_empty_lazy_frame_is_refused():
 
 def test_a_pandas_column_of_mixed_types_becomes_text():
     s = row_sample(pd.DataFrame({"a": [1, "x", None, 2.5]}, dtype=object), ["a"])
-    assert s.columns["a"].tolist() == ["1", "x", None, "2.5"]
+    assert s.columns["a"].tolist() == ["1", "2.5", "x", None]  # canonical order
 
 
 def test_duckdb_sample_from_parquet_repeats_with_several_threads(tmp_path):
@@ -170,3 +170,37 @@ def test_duckdb_sample_from_parquet_repeats_with_several_threads(tmp_path):
     again = row_sample(con.read_parquet(str(path)), ["id"], max_rows=500, seed=5)
     assert first.rows == 500
     assert np.array_equal(first.columns["id"], again.columns["id"])
+
+
+def test_text_labels_are_normalised_as_in_the_count_table():
+    # Issue 12: " NL", "NL " and "NL" are one label; blank is missing; "NA" is a label.
+    frame = pd.DataFrame({"land": [" NL", "NL ", "NL", "  ", "", "NA", "Cafe\u0301", None]})
+    s = row_sample(frame, ["land"])
+    assert s.columns["land"].tolist() == ["Café", "NA", "NL", "NL", "NL", None, None, None]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "polars-lazy", "duckdb"])
+@pytest.mark.parametrize("max_rows", [50, 10_000])
+def test_the_rows_taken_do_not_depend_on_the_row_order(engine, max_rows):
+    # Issue 14: same cases (duplicates included) in another order + same seed = same rows.
+    import duckdb
+    import polars as pl
+
+    df = rows()
+    df = pd.concat([df, df.iloc[:40]], ignore_index=True)  # identical rows too
+    shuffled = df.sample(frac=1.0, random_state=7).reset_index(drop=True)
+
+    def native(frame):
+        if engine == "pandas":
+            return frame
+        if engine == "duckdb":
+            return duckdb.connect().from_arrow(pl.from_pandas(frame).to_arrow())
+        eager = pl.from_pandas(frame)
+        return eager.lazy() if engine == "polars-lazy" else eager
+
+    names = ["wijk", "inkomen", "id"]
+    a = row_sample(native(df), names, max_rows=max_rows, seed=4)
+    b = row_sample(native(shuffled), names, max_rows=max_rows, seed=4)
+    assert a.rows == b.rows == min(max_rows, len(df))
+    for name in names:
+        assert a.columns[name].tolist() == pytest.approx(b.columns[name].tolist(), nan_ok=True)

@@ -47,6 +47,7 @@ from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import is_small
+from eerlijkheid.exceptions import ColumnNotFoundError, ConfigError
 from eerlijkheid.findings import (
     SEVERITY_ORDER,
     Finding,
@@ -56,7 +57,13 @@ from eerlijkheid.findings import (
     proxy_findings,
 )
 from eerlijkheid.i18n import get_language, message
-from eerlijkheid.ingest import column_names, encode_cells, feature_outcome_tables, read_table
+from eerlijkheid.ingest import (
+    column_names,
+    did_you_mean,
+    encode_cells,
+    feature_outcome_tables,
+    read_table,
+)
 from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
 from eerlijkheid.toets import Catalogue, QuestionCoverage, coverage, load_catalogue
 
@@ -450,11 +457,37 @@ _COUNT_PAIRS = (
     ("reference_numerator", "reference_denominator"),
     ("numerator", "denominator"),
     ("missing", "total"),  # EE402: cases without a group label
+    ("smallest_variant", "cases"),  # EE406: the rarest merged spelling of a label
 )
 #: Numbers that describe the method, not the data; they stay in suppressed records.
 _METHOD_NUMBERS = frozenset(
     {"confidence_level", "detectable_ratio", "harmful_ratio", "strata_used"}
 )
+
+
+def _check_reference(table: CountTable, settings: AuditConfig) -> None:
+    """Refuse a reference for an attribute that is not a group, or a label that is absent."""
+    for attribute, label in settings.reference.items():
+        if attribute not in table.groups:
+            raise ConfigError(
+                message(
+                    "reference-not-a-group",
+                    attribute=attribute,
+                    suggestion=did_you_mean(attribute, table.groups),
+                    groups=", ".join(repr(g) for g in table.groups),
+                )
+            )
+        levels = table.levels(attribute)
+        if label not in levels:
+            raise ConfigError(
+                message(
+                    "reference-label-not-found",
+                    attribute=attribute,
+                    label=label,
+                    suggestion=did_you_mean(label, levels),
+                    available=", ".join(repr(v) for v in levels),
+                )
+            )
 
 
 def _is_small_record(record: Mapping[str, Any], threshold: int) -> bool:
@@ -633,6 +666,8 @@ def audit(
     missing_groups: Literal["group", "error"] | None = None,
     reference: Mapping[str, str] | None = None,
     inputs: Sequence[str] | None = None,
+    categorical: Sequence[str] | None = None,
+    missing_values: Sequence[str] | None = None,
     config: AuditConfig | AuditSpec | str | PathLike[str] | None = None,
     catalogue: Catalogue | str | PathLike[str] | None = None,
     language: str | None = None,
@@ -661,7 +696,15 @@ def audit(
     reference : mapping of str to str, optional
         Reference label per group attribute; overrides the configuration.
     inputs : sequence of str, optional
-        The model's or rule set's input variables (direct-grounds check).
+        The model's or rule set's input variables (direct-grounds check).  With rows,
+        each must be a column of the data (else :class:`~eerlijkheid.ColumnNotFoundError`
+        naming the closest column).
+    categorical : sequence of str, optional
+        Inputs that are categories although they hold numbers (postcode, wijk code);
+        see :attr:`~eerlijkheid.config.AuditConfig.categorical` for the default guess.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" (e.g. ``["NULL"]``); default none: only empty cells
+        are missing, and ``"NA"`` (Namibia) is a label.
     config : AuditConfig, AuditSpec or path, optional
         Settings, or a TOML file (``eerlijkheid.toml`` / ``pyproject.toml``) with roles
         and settings.
@@ -701,6 +744,8 @@ def audit(
         overrides["reference"] = reference
     if inputs is not None:
         overrides["inputs"] = tuple(inputs)
+    if categorical is not None:
+        overrides["categorical"] = tuple(categorical)
     if overrides:
         settings = replace(settings, **overrides)
 
@@ -721,6 +766,7 @@ def audit(
         "missing_groups": missing_groups,
         "handler": handler,
         "score_edges": tuple(score_edges) if score_edges is not None else None,
+        "missing_values": tuple(missing_values) if missing_values is not None else None,
     }
     merged = {**base, **{k: v for k, v in given.items() if v is not None}}
     roles = Roles(**merged)
@@ -731,14 +777,15 @@ def audit(
         table = data
     else:
         if isinstance(data, (str, PathLike)):
-            data = read_table(data)
+            data = read_table(data, missing_values=roles.missing_values)
         elif data is None and spec is not None and spec.data_path is not None:
-            data = read_table(spec.data_path)
+            data = read_table(spec.data_path, missing_values=roles.missing_values)
         table = CountTable.from_encoded(
             encode_cells(data, roles, rounded=is_rounded), rounded=is_rounded
         )
         frame = data if roles.count is None else None  # rows, for row-level analyses
 
+    _check_reference(table, settings)
     lang = get_language() if language is None else language
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     grounds = find_direct_grounds(settings.inputs, declared=settings.declared_grounds)
@@ -762,13 +809,36 @@ def audit(
     # the inputs that are columns of the rows (the schema is read once)
     present: list[str] = []
     if frame is not None and settings.inputs:
-        columns = set(column_names(frame))
-        present = [c for c in settings.inputs if c in columns]
+        names = column_names(frame)
+        for column in settings.inputs:
+            if column not in names:
+                raise ColumnNotFoundError(
+                    message(
+                        "column-not-found",
+                        column=column,
+                        role="inputs",
+                        suggestion=did_you_mean(column, names),
+                        available=", ".join(repr(a) for a in names),
+                    )
+                )
+        present = list(settings.inputs)
+    for column in settings.categorical:
+        if column not in settings.inputs:
+            raise ConfigError(
+                message(
+                    "categorical-not-an-input",
+                    column=column,
+                    suggestion=did_you_mean(column, settings.inputs),
+                    inputs=", ".join(repr(i) for i in settings.inputs),
+                )
+            )
     suitability = None
     if not settings.favourable:
         features = None
         if present and roles.random_sample and roles.outcome:
-            features = feature_outcome_tables(frame, roles, present, binning="quantile")
+            features = feature_outcome_tables(
+                frame, roles, present, binning="quantile", categorical=settings.categorical
+            )
         suitability = analyse_suitability(table, settings, features=features)
     subgroups = (
         subgroup_scan(table, settings) if settings.order >= 2 and len(table.groups) >= 2 else None
@@ -780,10 +850,12 @@ def audit(
             frame,
             protected=table.groups,
             features=proxy_inputs,
+            categorical=[c for c in settings.categorical if c in proxy_inputs],
             max_rows=settings.max_rows,
             seed=settings.seed,
             confidence_level=settings.confidence_level,
             missing_label=roles.missing_label,
+            missing_values=roles.missing_values,
         )
         if proxy_inputs
         else None
@@ -807,6 +879,7 @@ def audit(
                 harm="lower",
                 keep=keep,
                 binary_values=roles.binary_values,
+                missing_values=roles.missing_values,
                 config=settings,
                 max_rows=settings.max_rows,
                 seed=settings.seed,

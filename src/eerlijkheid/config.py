@@ -5,10 +5,16 @@ attributes, and the optional outcome, score, weight, random-sample flag, process
 strata and (for pre-aggregated input) the count column.  It validates itself on
 construction, so a contradictory specification fails before any data is read.
 
+A group label is *missing* when the cell is empty: a null (``None``/``NaN``/null), an
+empty or whitespace-only text, or a text listed in ``missing_values``.  Nothing else:
+``"NA"`` (Namibia), ``"None"`` or ``"nan"`` are labels.  Text labels are compared in
+Unicode NFC form without surrounding whitespace, so ``"man"``, ``" man"`` and ``"man "``
+are one group (finding EE406 names the spellings).
+
 Missing group labels follow one policy, ``missing_groups``:
 
 ``"group"`` (default)
-    Missing labels (``None``/``NaN``/null) become their own explicit group, labelled
+    Missing labels become their own explicit group, labelled
     ``missing_label`` (default ``"onbekend"``), and are counted in
     :attr:`eerlijkheid.counts.CountTable.missing_labels`. They are never dropped.
 ``"error"``
@@ -133,6 +139,10 @@ class Roles:
         Label of the explicit group for missing labels.
     binary_values : mapping of str to bool, optional
         Extra spellings for binary columns, e.g. ``{"geselecteerd": True, "niet": False}``.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" in group, stratum and handler columns (and, through
+        :func:`~eerlijkheid.read_table`, in a file), e.g. ``("NULL", "-")``; compared
+        after stripping.  Default: none (only empty cells are missing).
     """
 
     decision: str
@@ -149,9 +159,12 @@ class Roles:
     missing_groups: MissingPolicy = "group"
     missing_label: str = "onbekend"
     binary_values: Mapping[str, bool] = field(default_factory=dict)
+    missing_values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "groups", _as_tuple(self.groups, "groups"))
+        markers = _as_tuple(self.missing_values, "missing_values")
+        object.__setattr__(self, "missing_values", tuple(m.strip() for m in markers))
         object.__setattr__(self, "stages", _as_tuple(self.stages, "stages"))
         object.__setattr__(self, "strata", _as_tuple(self.strata, "strata"))
         edges = tuple(float(e) for e in self.score_edges)
@@ -469,7 +482,16 @@ class AuditConfig:
     suppression_threshold : int
         Cells with fewer cases are suppressed in every rendered output.
     inputs : tuple of str
-        Input variables of the model or rule set (for the direct-grounds check).
+        Input variables of the model or rule set (for the direct-grounds check).  When the
+        audit gets rows, every input must be a column (else a
+        :class:`~eerlijkheid.exceptions.ColumnNotFoundError` with the closest name).
+    categorical : tuple of str
+        Inputs that are categories even though they hold numbers (a postcode, a wijk code,
+        a code list).  Categories are never averaged nor cut into bands.  Inputs not
+        listed follow the default guess of :func:`eerlijkheid.ingest.is_categorical`:
+        text is categorical; a whole-number column is categorical when it has at most 12
+        distinct values or its name looks like a code (``postcode``, ``wijk``, ``buurt``,
+        ``gemeente``, ``code``, ...).
     declared_grounds : mapping of str to str
         Explicit meaning of input variables, e.g. ``{"kenmerk_17": "nationality"}``.
     row_analyses : bool
@@ -497,6 +519,7 @@ class AuditConfig:
     power: float = 0.8
     suppression_threshold: int = 10
     inputs: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
     declared_grounds: Mapping[str, str] = field(default_factory=dict)
     row_analyses: bool = True
     max_rows: int = 200_000
@@ -506,6 +529,7 @@ class AuditConfig:
         object.__setattr__(self, "reference", MappingProxyType(dict(self.reference)))
         object.__setattr__(self, "declared_grounds", MappingProxyType(dict(self.declared_grounds)))
         object.__setattr__(self, "inputs", _as_tuple(self.inputs, "inputs"))
+        object.__setattr__(self, "categorical", _as_tuple(self.categorical, "categorical"))
         checks: list[tuple[str, bool, str]] = [
             ("order", isinstance(self.order, int) and self.order >= 1, "1, 2, 3, ..."),
             ("confidence_level", 0.0 < self.confidence_level < 1.0, "0 < x < 1"),

@@ -38,6 +38,7 @@ top level, or the same tables under ``[tool.eerlijkheid]`` in ``pyproject.toml``
     missing_groups = "group"
     missing_label = "onbekend"
     binary_values = { geselecteerd = true, "niet geselecteerd" = false }
+    missing_values = []
 
     [reference]
     nationaliteit = "Nederlands"
@@ -56,6 +57,7 @@ top level, or the same tables under ``[tool.eerlijkheid]`` in ``pyproject.toml``
     power = 0.8
     suppression_threshold = 10
     inputs = ["inkomen", "postcode", "nationaliteit"]
+    categorical = []
     declared_grounds = { kenmerk_17 = "nationality" }
     row_analyses = true
     max_rows = 200000
@@ -89,7 +91,8 @@ The keys, table by table:
     required.  ``outcome``, ``score``, ``weight``, ``random_sample`` and ``count`` are
     optional column names; ``stages`` and ``strata`` optional lists of column names (or a
     single string); ``missing_groups`` is ``"group"`` or ``"error"``; ``missing_label`` a
-    string; ``binary_values`` a table of spelling = true/false.
+    string; ``binary_values`` a table of spelling = true/false; ``missing_values`` a list
+    of texts that mean "no value" (default none: only empty cells are missing).
 ``[reference]`` (optional)
     ``attribute = label``: the reference group of a group attribute (an attribute of
     ``roles.groups``).  Labels are strings; integers and true/false are accepted and
@@ -105,7 +108,8 @@ The keys, table by table:
     ``power`` are numbers (integers are accepted, true/false not); ``favourable``,
     ``compare_with_rest`` and ``row_analyses`` are true/false;
     ``reference_rule``, ``partial_reference``, ``interval_method`` and ``adjust`` are
-    strings; ``inputs`` is a list of strings; ``declared_grounds`` a table of string = string.
+    strings; ``inputs`` and ``categorical`` are lists of strings; ``declared_grounds`` a
+    table of string = string.
 ``[audit.thresholds]`` (optional)
     ``low``, ``medium``, ``high``: the :class:`~eerlijkheid.config.SeverityThresholds`,
     finite numbers with ``1 < low <= medium <= high``; keys not given keep their default.
@@ -223,6 +227,7 @@ _ROLE_KINDS: Final[dict[str, _Kind | Literal["spellings"]]] = {
     "missing_groups": "string",
     "missing_label": "string",
     "binary_values": "spellings",
+    "missing_values": "strings",
 }
 _AUDIT_KINDS: Final[dict[str, _Kind | Literal["grounds", "thresholds"]]] = {
     "order": "integer",
@@ -236,6 +241,7 @@ _AUDIT_KINDS: Final[dict[str, _Kind | Literal["grounds", "thresholds"]]] = {
     "power": "number",
     "suppression_threshold": "integer",
     "inputs": "strings",
+    "categorical": "strings",
     "declared_grounds": "grounds",
     "thresholds": "thresholds",
     "row_analyses": "bool",
@@ -681,7 +687,7 @@ def _roles_table(errors: _Errors, value: object) -> tuple[Roles | None, tuple[st
             checked = _spellings(errors, path, table[key])
         elif kind == "numbers":
             checked = _numbers(errors, path, table[key])
-        elif kind == "columns":
+        elif kind in ("columns", "strings"):
             checked = _strings(errors, path, table[key], partial(_roles_with_item, accepted, key))
         else:
             checked = _string(errors, path, table[key])
@@ -709,7 +715,12 @@ def _reference_table(
             errors.wrong_type(path, "label", label)
         if groups is not None and attribute not in groups:
             names = ", ".join(groups)
-            detail = message("configfile-reference-not-a-group", attribute=attribute, groups=names)
+            detail = message(
+                "configfile-reference-not-a-group",
+                attribute=attribute,
+                groups=names,
+                suggestion=_closest(attribute, groups),
+            )
             errors.add(path, detail)
     return reference
 
@@ -911,6 +922,15 @@ def _check_keys(
             allowed=", ".join(allowed),
         )
         errors.add((*path, key), detail)
+
+
+def _closest(name: str, names: Sequence[str]) -> str:
+    """``" Bedoelde u 'x'?"`` for the closest of ``names`` (case and spaces ignored first)."""
+    lowered = {n.lower().strip(): n for n in names}
+    if name.lower().strip() in lowered:
+        return message("did-you-mean", candidate=lowered[name.lower().strip()])
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    return message("did-you-mean", candidate=close[0]) if close else ""
 
 
 def _suggest(key: str, allowed: Sequence[str], prefix: _KeyPath) -> str:

@@ -37,7 +37,7 @@ import numpy.typing as npt
 from eerlijkheid.config import MissingPolicy, Role, Roles
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
-from eerlijkheid.ingest import MAX_LEVELS, UNKNOWN_CODE, EncodedCells, encode_cells
+from eerlijkheid.ingest import MAX_LEVELS, UNKNOWN_CODE, EncodedCells, LabelMerge, encode_cells
 
 __all__ = ["UNKNOWN_CODE", "CountTable", "Dimension", "count_table"]
 
@@ -118,6 +118,9 @@ class CountTable:
         results computed from them are approximate.
     backend : str
         The engine that computed the aggregate (``"pandas"``, ``"polars"``, ...).
+    merged_labels : mapping of str to tuple of LabelMerge
+        Per dimension, the labels whose raw spellings differed only in surrounding
+        whitespace or Unicode normalisation and were counted as one (finding EE406).
     """
 
     dimensions: tuple[Dimension, ...]
@@ -128,6 +131,7 @@ class CountTable:
     missing_labels: Mapping[str, int] = field(default_factory=dict)
     rounded: bool = False
     backend: str = "numpy"
+    merged_labels: Mapping[str, tuple[LabelMerge, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         codes = np.asarray(self.codes, dtype=np.int64).reshape(-1, len(self.dimensions))
@@ -148,6 +152,7 @@ class CountTable:
                 )
                 object.__setattr__(self, name, _readonly(summed))
         object.__setattr__(self, "missing_labels", MappingProxyType(dict(self.missing_labels)))
+        object.__setattr__(self, "merged_labels", MappingProxyType(dict(self.merged_labels)))
 
     def __repr__(self) -> str:
         # A summary: the arrays themselves can hold many thousands of cells.
@@ -197,6 +202,7 @@ class CountTable:
             missing_labels=cells.missing_labels,
             rounded=rounded,
             backend=cells.backend,
+            merged_labels=cells.merged_labels,
         )
 
     # -- lookup ---------------------------------------------------------------------------
@@ -339,6 +345,7 @@ class CountTable:
             missing_labels=self.missing_labels,
             rounded=self.rounded,
             backend=self.backend,
+            merged_labels=self.merged_labels,
         )
 
     # -- marginals --------------------------------------------------------------------------
@@ -374,6 +381,7 @@ class CountTable:
             missing_labels={k: v for k, v in self.missing_labels.items() if k in names},
             rounded=self.rounded,
             backend=self.backend,
+            merged_labels={k: v for k, v in self.merged_labels.items() if k in names},
         )
 
     def dense(self, names: Sequence[str], *, value: Value = "n") -> npt.NDArray[Any]:

@@ -27,9 +27,14 @@ Harm and bias
     every other fitted case, signed so that positive is worse off (the oracle's
     ``mean(rest) - mean(cluster)`` on a metric where lower is worse).
 Features and missing values
-    Numeric (and boolean) features are standardized with the mean and standard deviation
-    (``ddof=0``) of the fit split; a missing value is replaced by the fit split's median
-    and, when the feature has missing values, a 0/1 *missing* indicator column is added, so
+    :func:`eerlijkheid.ingest.is_categorical` decides which features are categories: text,
+    the columns in ``categorical``, and whole-number columns with at most 12 distinct values
+    or a code-like name (``postcode``, ``wijk``, ``buurt``, ...).  A category is never
+    averaged: a postcode is described by its most over-represented value and its shares,
+    never as "gemiddeld 3012,00".  Numeric features are standardized with the mean and
+    standard deviation (``ddof=0``) of the fit split; a missing value is replaced by the fit
+    split's median and, when the feature has missing values, a 0/1 *missing* indicator
+    column is added, so
     missingness itself can separate clusters.  Other features are one-hot encoded over the
     levels seen in the fit split, a missing value being its own level ``"onbekend"``; a
     level seen only in the held-out split gets no column (all zeros).
@@ -90,7 +95,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -100,7 +105,7 @@ import numpy.typing as npt
 from eerlijkheid.config import BINARY_FALSE, BINARY_TRUE, AuditConfig
 from eerlijkheid.exceptions import ConfigError, DataError, InvalidValuesError
 from eerlijkheid.i18n import get_language, message
-from eerlijkheid.ingest import DEFAULT_MAX_ROWS, row_sample
+from eerlijkheid.ingest import DEFAULT_MAX_ROWS, as_labels, categorical_columns, row_sample
 from eerlijkheid.metrics import Disparity, compare_counts
 from eerlijkheid.stats import TestResult, adjust_pvalues, two_proportion_test
 
@@ -578,9 +583,11 @@ def bias_clusters(
     n_init: int | Literal["auto"] = "auto",
     margin: float = 1e-5,
     max_rows: int = DEFAULT_MAX_ROWS,
-    seed: int = 0,
+    seed: int | None = None,
     keep: Mapping[str, bool] | None = None,
     binary_values: Mapping[str, bool] | None = None,
+    categorical: Sequence[str] | None = None,
+    missing_values: Sequence[str] = (),
 ) -> BiasClusters:
     """Find the cluster of cases that is worst off, and test it on held-out cases.
 
@@ -619,8 +626,9 @@ def bias_clusters(
         A split is kept when some child's bias is at least the parent's plus ``margin``.
     max_rows : int, default 1,000,000
         Largest number of rows taken (a seeded sample beyond).
-    seed : int, default 0
-        Seed of the row sample, the split and k-means.
+    seed : int, optional
+        Seed of the row sample, the split and k-means; default ``config.seed`` (0 without
+        a config).
     keep : mapping of str to bool, optional
         Keep only the rows where each of these binary columns has this value, e.g.
         ``{"aselect": False}`` (leave out the random arm) or ``{"geselecteerd": True}``
@@ -628,6 +636,11 @@ def bias_clusters(
     binary_values : mapping of str to bool, optional
         Extra yes/no spellings of the target and the ``keep`` columns, as
         :attr:`eerlijkheid.config.Roles.binary_values`.
+    categorical : sequence of str, optional
+        Features that are categories although they hold numbers (default
+        ``config.categorical``); the others follow :func:`eerlijkheid.ingest.is_categorical`.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" in the features (``Roles.missing_values``).
 
     Returns
     -------
@@ -659,6 +672,8 @@ def bias_clusters(
     from sklearn.exceptions import ConvergenceWarning
 
     settings = AuditConfig() if config is None else config
+    seed = settings.seed if seed is None else seed
+    declared = tuple(settings.categorical if categorical is None else categorical)
     chosen_harm: Harm = harm if harm is not None else ("lower" if settings.favourable else "higher")
     feature_list = tuple(dict.fromkeys(features))
     _check(bool(feature_list), "features", "≥ 1 column", list(features))
@@ -686,15 +701,29 @@ def bias_clusters(
     for column in conditions:
         _check(column not in (target, *feature_list), "keep", "other columns", column)
     wanted = [*feature_list, target, *conditions]
-    sample = row_sample(data, wanted, max_rows=max_rows, seed=seed)
     extra = {str(k).strip().lower(): bool(v) for k, v in (binary_values or {}).items()}
+    # Rows in the canonical order of the features and the *decoded* yes/no columns, so that
+    # neither the row order nor a yes/no spelling changes the sample or the split.
+    decoded = {c: partial(_binary_target, column=c, spellings=extra) for c in (target, *conditions)}
+    sample = row_sample(
+        data,
+        wanted,
+        max_rows=max_rows,
+        seed=seed,
+        sort_keys=decoded,
+        missing_values=missing_values,
+    )
     y_all = _binary_target(sample.columns[target], target, extra)
     has_target = ~np.isnan(y_all)
     excluded = np.zeros(y_all.shape[0], dtype=bool)
     for column, value in conditions.items():
         excluded |= (_binary_target(sample.columns[column], column, extra) == 1.0) != bool(value)
     rows = np.flatnonzero(has_target & ~excluded)
-    columns = {name: sample.columns[name][rows] for name in feature_list}
+    kinds = categorical_columns({f: sample.columns[f] for f in feature_list}, declared=declared)
+    columns = {
+        name: (as_labels(sample.columns[name]) if kinds[name] else sample.columns[name])[rows]
+        for name in feature_list
+    }
     y = y_all[rows]
     n = rows.size
     rng = np.random.default_rng(seed)
@@ -838,10 +867,11 @@ def bias_clusters(
             ClusterTest(c.label, replace(d, pvalue_adjusted=float(p), adjustment=settings.adjust))
             for c, d, p in zip(chosen, found, adjusted.tolist(), strict=True)
         ]
+    # Fitted on the rows in canonical order; reported in the order the rows were taken.
     labels_out = np.zeros(sample.rows, dtype=np.int64)
-    labels_out[rows] = labels
+    labels_out[sample.order[rows]] = labels
     held_out_rows = np.zeros(sample.rows, dtype=bool)
-    held_out_rows[rows] = held
+    held_out_rows[sample.order[rows]] = held
     labels_out.setflags(write=False)
     held_out_rows.setflags(write=False)
     return BiasClusters(

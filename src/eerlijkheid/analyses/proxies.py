@@ -26,9 +26,12 @@ sample (method, rows, seed).
 Conventions
 -----------
 Kinds of feature
-    A column that :func:`~eerlijkheid.ingest.row_sample` returns as float64 (numbers and
-    booleans) is *numeric*; every other column is *categorical*.  List a numeric code
-    (e.g. a four-digit postcode) in ``categorical`` to treat it as categories.
+    :func:`eerlijkheid.ingest.is_categorical` decides: text (and codes with leading zeros,
+    which :func:`~eerlijkheid.read_table` keeps as text) is *categorical*; a whole-number
+    column is categorical when it has at most 12 distinct values or its name looks like a
+    code (``postcode``, ``wijk``, ``buurt``, ``gemeente``, ``...code``); every other
+    numeric column is *numeric*.  List a numeric code in ``categorical`` to make sure it is
+    treated as categories.
 Missing values
     A missing value of a categorical feature is its own category (``missing_label``).  A
     missing value of a numeric feature is its own bin in the single-feature predictor, is
@@ -44,11 +47,31 @@ Cramér's V
 NMI
     Mutual information over the arithmetic mean of the two entropies, as
     :func:`sklearn.metrics.normalized_mutual_info_score` (its default).
-Intervals of V and NMI
-    Percentile intervals from a multinomial bootstrap on the contingency table
-    (``n_resamples`` tables drawn from the observed cell shares with the observed total,
-    seeded; ontwerp.md "bootstrap on counts").  Both measures are at least 0, so with no
-    association the interval lies just above 0: read them as sizes, not as tests.
+Bias-corrected V and NMI, and their intervals
+    Plug-in V and NMI are biased upward in a finite sample (a table of independent
+    variables shows some association by chance), and a bootstrap resample is biased upward
+    once more against the sample: the resampled values sit above the estimate, so the
+    plain percentile interval can lie wholly above the plug-in estimate (it did: NMI
+    0.0581 with percentile interval [0.0588, 0.0620]).  We therefore draw ``n_resamples``
+    multinomial tables from the observed cell shares with the observed total (seeded;
+    ontwerp.md "bootstrap on counts") and report
+
+    * the **bias-corrected estimate** ``2·θ̂ − median(θ*)`` (``cramers_v_debiased``,
+      ``nmi_debiased``): the bootstrap bias correction of Efron & Tibshirani (1993, §10.4)
+      with the median of the replicates in place of their mean, so that it is robust to
+      their skew and always lies inside the interval below;
+    * the **basic bootstrap interval** ``[2·θ̂ − q(1 − α/2), 2·θ̂ − q(α/2)]`` of the
+      replicates' quantiles ``q`` (Davison & Hinkley 1997, §5.2.1; Efron & Tibshirani
+      1993, §13.4): it estimates the interval for the *parameter* by the spread of the
+      replicates around θ̂ and so corrects for the bias that shifts the percentile
+      interval.  Both are clipped to [0, 1].  The percentile interval was not used because
+      it contains the sampling bias twice; BCa was not used because its bias correction
+      moves the interval *further* from the estimate (for |z₀| > 1.96 it too excludes it).
+
+    The interval contains its estimate by construction (``q(α/2) ≤ median ≤ q(1 − α/2)``).
+    Both measures are at least 0; with no association the interval starts at 0: read them
+    as sizes, not as tests.  ``cramers_v`` and ``nmi`` stay the plug-in values (as scipy
+    and sklearn compute them).
 Epsilon²
     ``ε² = H / (n − 1)`` for the Kruskal–Wallis ``H`` (Tomczak & Tomczak 2014; equal to
     ``H / ((n² − 1) / (n + 1))``), point estimate with the test's p-value.
@@ -127,7 +150,7 @@ the house number does not:
 >>> evidence = proxy_strength(frame, protected="herkomst", features=["wijk", "huisnummer"],
 ...                           n_resamples=50)
 >>> [(a.rank, a.feature, round(a.strength, 2)) for a in evidence.associations]
-[(1, 'wijk', 0.92), (2, 'huisnummer', 0.49)]
+[(1, 'wijk', 0.92), (2, 'huisnummer', 0.47)]
 >>> round(evidence.associations[0].cramers_v, 2)
 0.8
 """
@@ -147,7 +170,7 @@ from scipy import stats
 from eerlijkheid.analyses.scores import auc_delong
 from eerlijkheid.exceptions import ConfigError, DataError
 from eerlijkheid.i18n import message
-from eerlijkheid.ingest import row_sample
+from eerlijkheid.ingest import as_labels, categorical_columns, row_sample
 from eerlijkheid.stats import ConfidenceInterval
 
 if TYPE_CHECKING:
@@ -231,9 +254,12 @@ class FeatureProxy:
         numeric feature.
     cramers_v, cramers_v_corrected, nmi : float
         Categorical features: Cramér's V (uncorrected, as scipy), Bergsma's bias-corrected
-        V, and the NMI (NaN for numeric features).
-    cramers_v_interval, nmi_interval : ConfidenceInterval
-        Multinomial-bootstrap percentile intervals.
+        V, and the NMI (plug-in, as sklearn); NaN for numeric features.
+    cramers_v_debiased, nmi_debiased : float
+        Bootstrap bias-corrected V and NMI, ``2·θ̂ − median(θ*)`` clipped to [0, 1] (NaN
+        without bootstrap).
+    cramers_v_debiased_interval, nmi_debiased_interval : ConfidenceInterval
+        Basic bootstrap intervals; each contains its bias-corrected estimate.
     chi2_pvalue : float
         Pearson chi-square test of independence (categorical; NaN for numeric).
     epsilon_squared, kruskal_pvalue : float
@@ -256,9 +282,11 @@ class FeatureProxy:
     levels: int
     cramers_v: float
     cramers_v_corrected: float
-    cramers_v_interval: ConfidenceInterval
+    cramers_v_debiased: float
+    cramers_v_debiased_interval: ConfidenceInterval
     nmi: float
-    nmi_interval: ConfidenceInterval
+    nmi_debiased: float
+    nmi_debiased_interval: ConfidenceInterval
     chi2_pvalue: float
     epsilon_squared: float
     kruskal_pvalue: float
@@ -520,13 +548,25 @@ def _bootstrap(
     return np.concatenate(v_parts), np.concatenate(nmi_parts)
 
 
-def _percentile(values: FloatArray, level: float) -> ConfidenceInterval:
+def _debiased(
+    estimate: float, values: FloatArray, level: float
+) -> tuple[float, ConfidenceInterval]:
+    """Bias-corrected estimate ``2θ̂ − median`` and basic bootstrap interval, in [0, 1].
+
+    ``q(α/2) ≤ median ≤ q(1 − α/2)`` and subtraction from ``2θ̂`` is monotone (also in
+    floating point), so the interval always contains the estimate.
+    """
     finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return ConfidenceInterval(float("nan"), float("nan"))
-    tail = 100 * (1 - level) / 2
-    low, high = np.percentile(finite, [tail, 100 - tail])
-    return ConfidenceInterval(float(low), float(high))
+    if finite.size == 0 or not math.isfinite(estimate):
+        return float("nan"), ConfidenceInterval(float("nan"), float("nan"))
+    tail = (1 - level) / 2
+    low_q, median, high_q = np.quantile(finite, [tail, 0.5, 1 - tail])
+    twice = 2.0 * estimate
+
+    def clip(x: float) -> float:
+        return float(min(1.0, max(0.0, x)))
+
+    return clip(twice - median), ConfidenceInterval(clip(twice - high_q), clip(twice - low_q))
 
 
 # -- cross-validated predictions --------------------------------------------------------------
@@ -744,7 +784,7 @@ def _feature_proxy(
     n_groups = len(groups)
     z = _z(settings.confidence_level)
     nan_ci = ConfidenceInterval(float("nan"), float("nan"))
-    v = v_corr = nmi = chi2_p = eps2 = kw_p = float("nan")
+    v = v_corr = v_deb = nmi = nmi_deb = chi2_p = eps2 = kw_p = float("nan")
     v_ci = nmi_ci = nan_ci
     if kind == "categorical":
         codes, levels = _categorical_codes(values, settings.missing_label)
@@ -763,8 +803,8 @@ def _feature_proxy(
         if settings.n_resamples > 0:
             v_draws, nmi_draws = _bootstrap(table, settings.n_resamples, k, rng)
             if k >= 2:
-                v_ci = _percentile(v_draws, settings.confidence_level)
-            nmi_ci = _percentile(nmi_draws, settings.confidence_level)
+                v_deb, v_ci = _debiased(v, v_draws, settings.confidence_level)
+            nmi_deb, nmi_ci = _debiased(nmi, nmi_draws, settings.confidence_level)
         scores = _share_scores(codes, labels, folds, n_levels, n_groups)
     else:
         x = np.asarray(values, dtype=np.float64)
@@ -816,9 +856,11 @@ def _feature_proxy(
         levels=n_levels,
         cramers_v=v,
         cramers_v_corrected=v_corr,
-        cramers_v_interval=v_ci,
+        cramers_v_debiased=v_deb,
+        cramers_v_debiased_interval=v_ci,
         nmi=nmi,
-        nmi_interval=nmi_ci,
+        nmi_debiased=nmi_deb,
+        nmi_debiased_interval=nmi_ci,
         chi2_pvalue=chi2_p,
         epsilon_squared=eps2,
         kruskal_pvalue=kw_p,
@@ -863,6 +905,7 @@ def proxy_strength(
     numeric_bins: int = 10,
     combined: bool = True,
     missing_label: str = "onbekend",
+    missing_values: Sequence[str] = (),
 ) -> ProxyEvidence:
     """Measure how strongly each feature stands for each protected attribute, from rows.
 
@@ -876,7 +919,8 @@ def proxy_strength(
     features : sequence of str
         The input features to check, e.g. ``["wijk", "inkomen"]``.
     categorical : sequence of str, optional
-        Numeric columns to treat as categories (e.g. a postcode stored as a number).
+        Numeric columns to treat as categories (e.g. a postcode stored as a number); the
+        others follow :func:`eerlijkheid.ingest.is_categorical`.
     max_rows : int, default 200,000
         Largest number of rows to take (a seeded sample beyond it).
     seed : int, default 0
@@ -895,6 +939,8 @@ def proxy_strength(
         Also fit the model on all features together.
     missing_label : str, default "onbekend"
         Category of a missing value of a categorical feature.
+    missing_values : sequence of str, optional
+        Texts that mean "no value" (``Roles.missing_values``); only empty cells otherwise.
 
     Returns
     -------
@@ -913,7 +959,7 @@ def proxy_strength(
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"g": ["a", "b"] * 30, "x": [1.0, 2.0] * 30})
+    >>> frame = pd.DataFrame({"g": ["a", "b"] * 30, "x": [1.5, 2.5] * 30})
     >>> ev = proxy_strength(frame, protected="g", features=["x"], combined=False)
     >>> a = ev.associations[0]
     >>> a.kind, a.groups[0].rank_auc, round(a.epsilon_squared, 2), a.strength
@@ -945,19 +991,15 @@ def proxy_strength(
                 value=", ".join(unknown),
             )
         )
-    sample = row_sample(data, [*attributes, *names], max_rows=max_rows, seed=seed)
-    kinds: dict[str, FeatureKind] = {
-        f: "numeric"
-        if sample.columns[f].dtype == np.float64 and f not in categorical
-        else "categorical"
-        for f in names
-    }
+    sample = row_sample(
+        data, [*attributes, *names], max_rows=max_rows, seed=seed, missing_values=missing_values
+    )
+    guess = categorical_columns({f: sample.columns[f] for f in names}, declared=categorical)
+    kinds: dict[str, FeatureKind] = {f: "categorical" if guess[f] else "numeric" for f in names}
     columns: dict[str, npt.NDArray[Any]] = {}
     for f in names:
         column = sample.columns[f]
-        if kinds[f] == "categorical" and column.dtype == np.float64:
-            column = np.array([None if math.isnan(v) else f"{v:g}" for v in column], dtype=object)
-        columns[f] = column
+        columns[f] = as_labels(column) if kinds[f] == "categorical" else column
     settings = _Settings(confidence_level, n_resamples, min_group_size, numeric_bins, missing_label)
     z = _z(confidence_level)
     rng = np.random.default_rng(seed)
@@ -1045,8 +1087,10 @@ def proxy_strength(
         "bias-corrected V of Bergsma (2013) beside it",
         "nmi": "normalised mutual information, arithmetic mean of the entropies "
         "(sklearn normalized_mutual_info_score)",
-        "association_interval": f"percentile interval of {n_resamples} multinomial bootstrap "
-        "tables of the feature × group table",
+        "association_interval": f"{n_resamples} multinomial bootstrap tables of the feature × "
+        "group table: bias-corrected estimate 2·θ̂ − median(θ*) and basic bootstrap interval "
+        "[2·θ̂ − q(1 − α/2), 2·θ̂ − q(α/2)], clipped to [0, 1] (Efron & Tibshirani 1993; "
+        "Davison & Hinkley 1997)",
         "epsilon_squared": "Kruskal–Wallis H / (n − 1)",
         "rank_auc": "Mann–Whitney U / (n_group · n_rest), DeLong interval",
         "auc": f"{cv}-fold stratified cross-validated AUC (StratifiedKFold, shuffle, "

@@ -131,6 +131,7 @@ def _role_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--rounded", is_flag=True, default=None, help=message("cli-help-rounded")),
         click.option("--reference", multiple=True, help=message("cli-help-reference")),
         click.option("--inputs", multiple=True, help=message("cli-help-inputs")),
+        click.option("--missing-values", multiple=True, help=message("cli-help-missing-values")),
         click.option("--order", type=click.IntRange(min=1), help=message("cli-help-order")),
         click.option("--encoding", callback=_check_encoding, help=message("cli-help-encoding")),
         click.option("--sep", callback=_check_char, help=message("cli-help-sep")),
@@ -162,7 +163,7 @@ def _spec(kwargs: dict[str, Any]) -> AuditSpec:
     for key in ("decision", "outcome", "random_sample", "weight", "count", "handler", "score"):
         if kwargs.get(key):
             roles[key] = kwargs[key]
-    for key in ("groups", "strata", "stages"):
+    for key in ("groups", "strata", "stages", "missing_values"):
         if kwargs.get(key):
             roles[key] = list(_split(kwargs[key]))
     audit_table: dict[str, Any] = {}
@@ -314,6 +315,7 @@ def _run_audit(data_path: Path | str | None, spec: AuditSpec, language: str) -> 
         sep=spec.sep,
         decimal=spec.decimal,
         thousands=spec.thousands,
+        missing_values=spec.roles.missing_values,
     )
     _status(message("cli-auditing", rows=len(frame)))
     return audit(frame, config=spec, language=language)

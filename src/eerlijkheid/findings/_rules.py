@@ -45,6 +45,8 @@ Rules, in the words of the audit:
   detectable_ratio)`` is evidence of no material gap, never EE401 (its sufficiency
   record says ``no-material-gap``).
 * **EE402 / EE403** — missing group labels counted as their own group; rounded counts.
+* **EE406** — group labels whose spellings differ only in surrounding whitespace or Unicode
+  normalisation, counted as one group (the spellings and their counts named).
 
 A norm of :data:`RACE_GROUP_NORMS` (the CRM's "disproportioneel") is about groups defined by
 race or nationality only: a finding carries it only when one of its group attributes is, or
@@ -54,6 +56,7 @@ is declared as, such a ground (:func:`race_defined`).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -81,6 +84,7 @@ from eerlijkheid.findings._model import (
     severity_of_ratio,
 )
 from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.ingest import LabelMerge
 from eerlijkheid.metrics import Disparity
 
 __all__ = ["RACE_GROUP_NORMS", "derive_findings", "disparity_evidence", "race_defined"]
@@ -187,6 +191,20 @@ def _render(fields: Mapping[str, object], language: str) -> dict[str, object]:
 
 def _labels(labels: Sequence[str]) -> str:
     return " × ".join(labels)
+
+
+def _spelling(text: str) -> str:
+    """Write a raw label, with escapes when it is not in NFC form (else it looks equal)."""
+    return repr(text) if unicodedata.is_normalized("NFC", text) else ascii(text)
+
+
+def _merge_text(merges: Sequence[LabelMerge], *, counts: bool) -> str:
+    """E.g. ``'man' = 'man' (40) + ' man' (2)``; language-neutral (counts, quoted labels)."""
+    return "; ".join(
+        f"{m.label!r} = "
+        + " + ".join(_spelling(v) + (f" ({n})" if counts else "") for v, n in m.variants)
+        for m in merges
+    )
 
 
 def _finding(
@@ -680,6 +698,27 @@ def derive_findings(
                     count=count,
                     share=Pct(count / table.total),
                     label=table.levels(attribute)[-1],
+                )
+            )
+    for attribute, merges in table.merged_labels.items():
+        if merges:
+            findings.append(
+                _finding(
+                    "EE406",
+                    severity=None,
+                    certainty="not-applicable",
+                    subject=Subject(attributes=(attribute,)),
+                    evidence={
+                        "labels": len(merges),
+                        "variants": sum(len(m.variants) for m in merges),
+                        # a pair for small-cell suppression: the rarest spelling of the cases
+                        "smallest_variant": min(c for m in merges for _, c in m.variants),
+                        "cases": sum(m.cases for m in merges),
+                        "merged": _merge_text(merges, counts=False),
+                    },
+                    language=language,
+                    attribute=attribute,
+                    merges=_merge_text(merges, counts=True),
                 )
             )
     if table.rounded:

@@ -8,6 +8,12 @@ inside the engine, with the same expression as the score bands of
 :func:`~eerlijkheid.ingest.encode_cells`: band index = the number of interior band edges at
 or below the value.
 
+A *categorical* feature is never banded: each of its values is a level.  Text is
+categorical, and so is a numeric feature that :func:`~eerlijkheid.ingest.is_categorical`
+calls a category: listed in ``categorical``, or whole numbers with at most 12 distinct
+values, or a code-like name (``postcode``, ``wijk``, ...).  A postcode stored as a number is
+therefore counted per postcode, never cut into quantile bands of postcodes.
+
 Banding
 -------
 ``"equal-width"`` (default)
@@ -85,6 +91,7 @@ from eerlijkheid.ingest._frames import (
     _to_arrow,
     _wrap,
 )
+from eerlijkheid.ingest._sample import is_categorical
 
 __all__ = ["FeatureTable", "feature_outcome_tables"]
 
@@ -259,15 +266,16 @@ def _ibis_summary(arm: Any, numeric: Sequence[str]) -> tuple[Any, ...]:
         aggs[f"lo{k}"] = native[name].min()
         aggs[f"hi{k}"] = native[name].max()
         aggs[f"nu{k}"] = native[name].nunique()
+        aggs[f"fr{k}"] = (native[name] - native[name].round(0)).abs().max()
     values = native.aggregate(**aggs).to_pyarrow().to_pylist()[0]
     row: list[Any] = []
     for k in range(len(numeric)):
-        row += [values[f"lo{k}"], values[f"hi{k}"], values[f"nu{k}"], 0]
+        row += [values[f"lo{k}"], values[f"hi{k}"], values[f"nu{k}"], 0, values[f"fr{k}"]]
     return tuple(row)
 
 
-def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, Any, int]]:
-    """Return min, max and number of distinct non-missing values per numeric feature."""
+def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, Any, int, bool]]:
+    """Return min, max, number of distinct values and whether all are whole, per feature."""
     if not numeric:
         return {}
     exprs = []
@@ -278,13 +286,15 @@ def _numeric_summary(arm: Any, numeric: Sequence[str]) -> dict[str, tuple[Any, A
             c.max().alias(f"__eerlijkheid_hi{k}__"),
             c.n_unique().alias(f"__eerlijkheid_nu{k}__"),
             c.null_count().alias(f"__eerlijkheid_nc{k}__"),
+            (c - c.round(0)).abs().max().alias(f"__eerlijkheid_fr{k}__"),
         ]
     row = _first_row(arm.select(*exprs)) if not _is_ibis(arm) else _ibis_summary(arm, numeric)
     out = {}
     for k, name in enumerate(numeric):
-        lo, hi, n_unique, n_null = row[4 * k : 4 * k + 4]
+        lo, hi, n_unique, n_null, fraction = row[5 * k : 5 * k + 5]
         distinct = int(n_unique) - (1 if int(n_null) > 0 else 0)
-        out[name] = (lo, hi, distinct)
+        whole = fraction is None or float(fraction) == 0.0
+        out[name] = (lo, hi, distinct, whole)
     return out
 
 
@@ -296,6 +306,7 @@ def feature_outcome_tables(
     bins: int = 5,
     binning: Binning = "equal-width",
     edges: Mapping[str, Sequence[float]] | None = None,
+    categorical: Sequence[str] = (),
 ) -> dict[str, FeatureTable]:
     """Count the random arm's outcomes per level of each feature, inside the data's engine.
 
@@ -316,6 +327,9 @@ def feature_outcome_tables(
         How bands are cut (see the module docstring).
     edges : mapping of str to sequence of float, optional
         Explicit band edges per numeric feature (always banded, whatever ``bins``).
+    categorical : sequence of str, optional
+        Numeric features that are categories (never banded); the others follow
+        :func:`~eerlijkheid.ingest.is_categorical`.
 
     Returns
     -------
@@ -341,7 +355,7 @@ def feature_outcome_tables(
 
     >>> import pandas as pd
     >>> from eerlijkheid.config import Roles
-    >>> frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0, 10.0], "r": [1] * 6,
+    >>> frame = pd.DataFrame({"x": [0.0, 1.5, 2.0, 3.0, 4.0, 10.0], "r": [1] * 6,
     ...                       "y": [0, 0, 1, 0, 1, 1], "d": [1] * 6})
     >>> roles = Roles(decision="d", groups="x", outcome="y", random_sample="r")
     >>> levels, counts = feature_outcome_tables(frame, roles, ["x"], bins=2)["x"]
@@ -358,8 +372,11 @@ def feature_outcome_tables(
     summary = _numeric_summary(arm, numeric)
 
     band_edges: dict[str, tuple[float, ...]] = dict(explicit)
-    for name, (lo, hi, distinct) in summary.items():
-        if distinct <= bins or lo is None or hi is None:
+    for name, (lo, hi, distinct, whole) in summary.items():
+        code = is_categorical(
+            name, numeric=True, whole=whole, distinct=distinct, declared=categorical
+        )
+        if code or distinct <= bins or lo is None or hi is None:
             continue
         lo_f, hi_f = float(lo), float(hi)
         if not (math.isfinite(lo_f) and math.isfinite(hi_f)) or hi_f <= lo_f:

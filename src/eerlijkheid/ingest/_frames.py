@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -47,7 +48,9 @@ __all__ = [
     "UNKNOWN_CODE",
     "EncodedCells",
     "EncodedColumn",
+    "LabelMerge",
     "column_names",
+    "did_you_mean",
     "encode_cells",
     "score_band_labels",
 ]
@@ -81,6 +84,32 @@ MAX_LEVELS = 10_000
 
 
 @dataclass(frozen=True)
+class LabelMerge:
+    """One group label made of raw labels that differ only in whitespace or Unicode form.
+
+    Attributes
+    ----------
+    label : str
+        The label used: the raw text in Unicode NFC form without surrounding whitespace.
+    variants : tuple of (str, int)
+        Each raw spelling found in the data and its number of cases, sorted by spelling.
+
+    Examples
+    --------
+    >>> LabelMerge("man", (("man", 3), (" man", 1))).cases
+    4
+    """
+
+    label: str
+    variants: tuple[tuple[str, int], ...]
+
+    @property
+    def cases(self) -> int:
+        """Number of cases under this label."""
+        return sum(count for _, count in self.variants)
+
+
+@dataclass(frozen=True)
 class EncodedColumn:
     """One key column of the collected aggregate, encoded as integer codes.
 
@@ -94,12 +123,16 @@ class EncodedColumn:
         The labels; ``codes`` index into them.
     codes : ndarray of int64
         One code per aggregate row.
+    merged : tuple of LabelMerge
+        Labels whose raw spelling was normalised (surrounding whitespace, Unicode form),
+        with the raw variants and their counts; empty when every label was used as is.
     """
 
     name: str
     role: Role
     levels: tuple[str, ...]
     codes: IntArray
+    merged: tuple[LabelMerge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,9 +148,12 @@ class EncodedCells:
     weight, weight_sq : ndarray of float64 or None
         Sum of weights and of squared weights per row, when a weight role is given.
     missing_labels : mapping of str to int
-        Per group/stratum column, the number of cases whose label was missing.
+        Per group/stratum column, the number of cases whose label was missing (empty,
+        whitespace-only, or listed in :attr:`Roles.missing_values`).
     backend : str
         The engine the group-by ran in.
+    merged_labels : mapping of str to tuple of LabelMerge
+        Per group/stratum/handler column with normalised labels, what was merged.
     """
 
     columns: tuple[EncodedColumn, ...]
@@ -126,6 +162,9 @@ class EncodedCells:
     weight_sq: FloatArray | None
     missing_labels: Mapping[str, int]
     backend: str
+    merged_labels: Mapping[str, tuple[LabelMerge, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def _wrap(data: Any) -> Any:
@@ -162,12 +201,40 @@ def column_names(data: Any) -> tuple[str, ...]:
     return tuple(_wrap(data).collect_schema().names())
 
 
-def _suggest(column: str, available: Sequence[str]) -> str:
+def did_you_mean(name: str, available: Sequence[str]) -> str:
+    """Return ``" Bedoelde u 'x'?"`` for the name in ``available`` closest to ``name``.
+
+    Case and surrounding spaces are ignored first; otherwise the closest spelling
+    (:func:`difflib.get_close_matches`, cutoff 0.6).  Empty when nothing is close.
+
+    Parameters
+    ----------
+    name : str
+        What the user wrote.
+    available : sequence of str
+        The names (or labels) that exist.
+
+    Returns
+    -------
+    str
+        The sentence (with a leading space), in the library language, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("inkomen_x", ["inkomen", "wijk"])
+    " Bedoelde u 'inkomen'?"
+    >>> did_you_mean("zzz", ["inkomen"])
+    ''
+    """
     lowered = {a.lower().strip(): a for a in available}
-    if column.lower().strip() in lowered:
-        return message("did-you-mean", candidate=lowered[column.lower().strip()])
-    close = difflib.get_close_matches(column, list(available), n=1, cutoff=0.6)
+    if name.lower().strip() in lowered:
+        return message("did-you-mean", candidate=lowered[name.lower().strip()])
+    close = difflib.get_close_matches(name, list(available), n=1, cutoff=0.6)
     return message("did-you-mean", candidate=close[0]) if close else ""
+
+
+def _suggest(column: str, available: Sequence[str]) -> str:
+    return did_you_mean(column, available)
 
 
 def _not_a_number(frame: Any, column: str) -> str:
@@ -467,11 +534,39 @@ def _encode_binary(
     return EncodedColumn(name, role, levels, codes)
 
 
+def _normalised_text(value: object) -> str:
+    """Return the label of a raw value: NFC form without surrounding whitespace for text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return _label(value)
+
+
 def _encode_labels(
     name: str, role: Role, indices: IntArray, values: list[Any], n: IntArray, roles: Roles
 ) -> tuple[EncodedColumn, int]:
-    order = sorted(range(len(values)), key=lambda i: _sort_key(values[i]))
-    labels = [_label(values[i]) for i in order]
+    """Encode a label column of the (small) aggregate.
+
+    Runs after the engine's group-by, on its distinct values only: each text label is put
+    in Unicode NFC form and stripped of surrounding whitespace; an empty result or one of
+    ``roles.missing_values`` is missing; raw labels with the same normalised form become
+    one level, and every normalised raw spelling is recorded in ``EncodedColumn.merged``.
+    """
+    texts = [_normalised_text(v) for v in values]
+    markers = set(roles.missing_values)
+    blank = [
+        isinstance(v, str) and (t == "" or t in markers) for v, t in zip(values, texts, strict=True)
+    ]
+    if any(blank):
+        lookup_missing = np.array([*blank, True], dtype=bool)
+        indices = np.where(lookup_missing[indices], -1, indices)
+    # One representative sort key per normalised label (numbers sort as numbers).
+    keys: dict[str, tuple[int, Any]] = {}
+    for value, text, is_blank in zip(values, texts, blank, strict=True):
+        if not is_blank:
+            key = (2, text) if isinstance(value, str) else _sort_key(value)
+            keys[text] = min(keys.get(text, key), key)
+    labels = sorted(keys, key=lambda t: (keys[t], t))
+    position = {label: k for k, label in enumerate(labels)}
     missing = indices < 0
     n_missing = int(n[missing].sum())
     if missing.any():
@@ -485,22 +580,51 @@ def _encode_labels(
                     label=roles.missing_label,
                 )
             )
-        if roles.missing_label in labels:
+        if roles.missing_label in position:
             raise InvalidValuesError(
                 message("group-missing-label-clash", column=name, label=roles.missing_label)
             )
-    rank = np.empty(len(values) + 1, dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(values), dtype=np.int64)
-    rank[-1] = len(values)  # missing (index -1) goes to the trailing missing label
-    codes = rank[indices]
+    rank = np.array(
+        [*(-1 if b else position[t] for t, b in zip(texts, blank, strict=True)), len(labels)],
+        dtype=np.int64,
+    )
+    rank[rank < 0] = len(labels)
+    codes = rank[indices]  # missing (index -1) goes to the trailing missing label
     levels = (*labels, roles.missing_label) if missing.any() else tuple(labels)
-    if len(set(levels)) != len(levels):
+    types: dict[str, set[str]] = {}
+    for value, text, is_blank in zip(values, texts, blank, strict=True):
+        if not is_blank:
+            types.setdefault(text, set()).add(type(value).__name__)
+    if any(len(kinds) > 1 for kinds in types.values()):
+        # A number and a text with the same label (1 and "1"): a type mix, not a spelling.
         raise MixedTypesError(
             message("mixed-types", column=name, types="?", examples=", ".join(levels))
         )
     if role is Role.GROUP and len(levels) < 2:
         raise SingleLevelError(message("single-level", column=name, value=levels[0]))
-    return EncodedColumn(name, role, levels, codes), n_missing
+    return EncodedColumn(
+        name, role, levels, codes, _merges(indices, values, texts, blank, n)
+    ), n_missing
+
+
+def _merges(
+    indices: IntArray, values: list[Any], texts: list[str], blank: list[bool], n: IntArray
+) -> tuple[LabelMerge, ...]:
+    """Return the normalised labels with a raw text spelling that differs from the label."""
+    changed = {
+        t
+        for v, t, b in zip(values, texts, blank, strict=True)
+        if isinstance(v, str) and not b and v != t
+    }
+    if not changed:
+        return ()
+    valid = indices >= 0
+    per_value = np.bincount(indices[valid], weights=n[valid], minlength=len(values))
+    variants: dict[str, list[tuple[str, int]]] = {}
+    for k, (value, text) in enumerate(zip(values, texts, strict=True)):
+        if text in changed and not blank[k]:
+            variants.setdefault(text, []).append((str(value), round(float(per_value[k]))))
+    return tuple(LabelMerge(label, tuple(sorted(variants[label]))) for label in sorted(variants))
 
 
 def _encode_bands(
@@ -614,6 +738,7 @@ def encode_cells(
         weight_sq=weight_sq,
         missing_labels=MappingProxyType(missing_labels),
         backend=backend,
+        merged_labels=MappingProxyType({c.name: c.merged for c in columns if c.merged}),
     )
 
 

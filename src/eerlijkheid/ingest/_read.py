@@ -12,7 +12,9 @@ The rules, in short (see :func:`read_table` for the details):
   anything that is not purely a number (``1012AB``) stays text;
 * yes/no words (``ja``, ``nee``, ``j``, ``n``, ``true``, ``false``) stay text exactly as
   written; the caller maps them explicitly;
-* empty fields become missing values (``NaN``), never the string ``""``.
+* empty fields become missing values (``NaN``), never the string ``""``; text such as
+  ``NA`` (Namibia), ``None`` or ``nan`` stays the label it is, unless the caller lists
+  it in ``missing_values``.
 
 Person-facing messages live in the message catalogue (``locale/read.toml``, keys
 ``read-*``) and are shown through :func:`eerlijkheid.i18n.message`.
@@ -602,25 +604,37 @@ def _header_names(raw: Sequence[object]) -> list[str]:
     return names
 
 
-def _finish(frame: pd.DataFrame, raw_header: Sequence[object], file: Path) -> pd.DataFrame:
-    """Name the columns, blank out whitespace-only text and drop empty rows/columns."""
+def _missing_markers(missing_values: Sequence[str]) -> frozenset[str]:
+    """Return the caller's explicit missing-value markers, compared after stripping."""
+    if isinstance(missing_values, str) or not all(isinstance(v, str) for v in missing_values):
+        raise ConfigError(message("missing-values-invalid", value=repr(missing_values)))
+    return frozenset(v.strip() for v in missing_values)
+
+
+def _finish(
+    frame: pd.DataFrame,
+    raw_header: Sequence[object],
+    file: Path,
+    missing_values: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """Name the columns, blank out empty text and missing markers, drop empty rows/columns."""
     import pandas as pd
 
+    markers = missing_values | {""}
     names = _header_names(raw_header)
     frame = frame.set_axis(range(frame.shape[1]), axis="columns")
     short = len(frame) <= _PROBE
     for position in range(frame.shape[1]):
         column = frame[position]
         if short and (isinstance(column.dtype, pd.StringDtype) or column.dtype == object):
-            listed = column.tolist()
-            if not any(isinstance(v, str) and not v.strip() for v in listed):
+            flags = [isinstance(v, str) and v.strip() in markers for v in column.tolist()]
+            if not any(flags):
                 continue
-            flags = [isinstance(v, str) and not v.strip() for v in listed]
             blank = pd.Series(flags, index=column.index)
         elif isinstance(column.dtype, pd.StringDtype):
-            blank = column.str.strip() == ""
-        elif column.dtype == object:  # Excel/Parquet cells of mixed types
-            blank = column.map(lambda value: isinstance(value, str) and not value.strip())
+            blank = column.str.strip().isin(markers)
+        elif column.dtype == object:  # text read as-is, Excel/Parquet cells of mixed types
+            blank = column.map(lambda value: isinstance(value, str) and value.strip() in markers)
         else:
             continue
         if bool(blank.any()):
@@ -653,6 +667,7 @@ def _load_text(
     decimal: str | None,
     thousands: str | None,
     encoding: str | None,
+    missing_values: frozenset[str] = frozenset(),
 ) -> tuple[CsvDialect, pd.DataFrame]:
     """Detect the dialect of a text file and read it with every value as text."""
     import pandas as pd
@@ -672,7 +687,10 @@ def _load_text(
             dtype=str,
             header=0,
             index_col=False,
-            keep_default_na=True,
+            # Only empty fields are missing: "NA" (Namibia), "None", "nan", "NULL" are
+            # labels unless the caller lists them in ``missing_values`` (see _finish).
+            keep_default_na=False,
+            na_values=[""],
             skip_blank_lines=True,
             engine="c",
         )
@@ -681,7 +699,7 @@ def _load_text(
     if frame.shape[1] != len(header):
         reason = f"{frame.shape[1]} kolommen gelezen, {len(header)} namen in de kopregel"
         raise ReadError(message("read-csv-syntax", path=file, line=1, reason=reason))
-    text = _finish(frame, header, file)
+    text = _finish(frame, header, file, missing_values)
     detect = decimal is None and thousands is None
     decimal, thousands = _detect_numbers(text, sep, decimal, thousands)
     # Built at once: assigning thousands of columns one by one is quadratic in pandas.
@@ -742,7 +760,9 @@ def _uncalculated_formula(file: Path, sheet: str) -> str | None:
     return None
 
 
-def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
+def _read_excel(
+    file: Path, sheet: str | int | None, missing_values: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     import pandas as pd
 
     try:
@@ -763,7 +783,15 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
                         )
                     )
                 # dtype=object: pandas would otherwise turn text cells such as "0123" into 123.
-                raw = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=object)
+                # keep_default_na=False: a cell "NA" (Namibia) is a label, not missing.
+                raw = pd.read_excel(
+                    workbook,
+                    sheet_name=chosen,
+                    header=None,
+                    dtype=object,
+                    keep_default_na=False,
+                    na_values=[""],
+                )
                 name = chosen if isinstance(chosen, str) else names[chosen]
                 if raw.empty and sheet is None and len(names) > 1:
                     filled = [
@@ -794,11 +822,11 @@ def _read_excel(file: Path, sheet: str | int | None) -> pd.DataFrame:
         raise EmptyDataError(message("read-empty-file", path=file))
     header = list(raw.iloc[0])
     data = raw.iloc[1:].reset_index(drop=True).infer_objects()
-    frame: pd.DataFrame = _finish(data, header, file).infer_objects()
+    frame: pd.DataFrame = _finish(data, header, file, missing_values).infer_objects()
     return frame
 
 
-def _read_parquet(file: Path) -> pd.DataFrame:
+def _read_parquet(file: Path, missing_values: frozenset[str] = frozenset()) -> pd.DataFrame:
     import pandas as pd
 
     try:
@@ -816,7 +844,7 @@ def _read_parquet(file: Path) -> pd.DataFrame:
                 "read-duplicate-columns", path=file, names=", ".join(repr(n) for n in duplicates)
             )
         )
-    return _finish(frame, list(frame.columns), file)
+    return _finish(frame, list(frame.columns), file, missing_values)
 
 
 # --------------------------------------------------------------------------- public
@@ -889,6 +917,7 @@ def read_table(
     thousands: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    missing_values: Sequence[str] = (),
 ) -> pd.DataFrame:
     r"""Read a CSV/TXT/TSV, Excel (``.xlsx``) or Parquet file into a DataFrame.
 
@@ -918,6 +947,10 @@ def read_table(
         refused, naming the first line of each.  :func:`sniff_csv` reports the choice.
     sheet : str or int, optional
         Excel sheet name or 0-based position.  Default: the first sheet.
+    missing_values : sequence of str, optional
+        Text values that mean "no value" in this file, e.g. ``["NULL", "-"]``, compared
+        after stripping surrounding whitespace.  Default: none; only empty and
+        whitespace-only fields are missing.
 
     Returns
     -------
@@ -959,10 +992,11 @@ def read_table(
       missing values) is not converted.
     * Yes/no and boolean words (``ja``, ``nee``, ``j``, ``n``, ``true``, ``False``) and
       dates stay text exactly as written; map them explicitly.
-    * Missing values: empty and whitespace-only fields, and pandas' default missing
-      markers (``NA``, ``N/A``, ``n/a``, ``NaN``, ``nan``, ``NULL``, ``null``, ``None``,
-      ``#N/A``, ``<NA>``, ...) become ``NaN``.  ``n`` (nee) is *not* a missing marker.
-      Integer columns with missing values become float64.
+    * Missing values: empty and whitespace-only fields become ``NaN``, and so do the
+      values listed in ``missing_values``.  Nothing else: ``NA`` (the country code of
+      Namibia), ``None``, ``nan``, ``NULL``, ``N/A`` and ``n`` (nee) are read as the text
+      they are (pandas' own default list of missing markers is not used).  Integer
+      columns with missing values become float64.
     * Rows whose fields are all missing (e.g. trailing ``;;;`` lines from Excel) are
       dropped, as are columns without a name and without any value; a column without a
       name that does hold values is called ``kolom_<position>``.
@@ -989,11 +1023,12 @@ def read_table(
     >>> frame["bedrag"].dtype
     dtype('float64')
     """
+    markers = _missing_markers(missing_values)
     file = _check_path(path)
     suffix = file.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
-        return _read_excel(file, sheet)
+        return _read_excel(file, sheet, markers)
     if suffix in _PARQUET_SUFFIXES:
-        return _read_parquet(file)
-    _, frame = _load_text(file, sep, decimal, thousands, encoding)
+        return _read_parquet(file, markers)
+    _, frame = _load_text(file, sep, decimal, thousands, encoding, markers)
     return frame
