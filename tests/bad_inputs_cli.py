@@ -172,6 +172,13 @@ CASES: tuple[Case, ...] = (
     ),
     case("demo-negative-seed", ONE_LINE, "demo", "--seed", "-1", first_line="--seed"),
     case(
+        "inputs-column-does-not-exist",
+        REFUSED,
+        *("check", "data.csv", *ROLES, "--inputs", "geslachtt"),
+        first_line="geslachtt",
+        stderr=("geslacht",),
+    ),
+    case(
         "language-variable-unknown",
         ONE_LINE,
         "explain",
