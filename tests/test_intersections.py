@@ -416,3 +416,22 @@ def test_interaction_is_the_ratio_of_rate_ratios_in_either_attribute_order(cells
     assert found[0].ratio == pytest.approx(expected, rel=1e-9)
     assert found[1].ratio == pytest.approx(expected, rel=1e-9)
     assert found[0].pvalue == pytest.approx(found[1].pvalue, rel=1e-9)
+
+
+def test_an_intersection_no_margin_carries_needs_an_adjusted_test() -> None:
+    # y × 3 is selected 64/400 against x × 3's 40/400 (ratio 1.6, Fisher p = 0.012 before
+    # and 0.07 after Holm over the six y × b comparisons); the margin y (1.06×) carries no
+    # finding.  Among six intersections an unadjusted p of 0.012 is what chance gives, so
+    # it is no finding of its own; its comparison stays in the table and in EE401.
+    rows = []
+    for a in "xy":
+        for b in range(1, 7):
+            k = 64 if (a, b) == ("y", 3) else (40 if a == "x" else 38)
+            rows += [(a, str(b), 1, k), (a, str(b), 0, 400 - k)]
+    frame = pd.DataFrame(rows, columns=["a", "b", "d", "count"])
+    result = ee.audit(frame, decision="d", groups=["a", "b"], count="count", reference={"a": "x"})
+    (cmp,) = [
+        d for d in result.comparisons if d.group == ("y", "3") and d.metric == "selection_rate"
+    ]
+    assert cmp.reference == ("x", "3") and cmp.test.pvalue < 0.05 < cmp.pvalue_adjusted
+    assert not [f for f in result.findings if f.code == "EE201" and f.subject.group == ("y", "3")]

@@ -29,7 +29,8 @@ Rules, in the words of the audit:
   material — it reaches ``thresholds.low`` on the harmful side — and certain — its
   p-value adjusted within the intersection family is below ``alpha`` — or when none of
   its margins (the attributes on which it differs from its reference) has a finding of
-  the same code to list it under.  Otherwise it is listed under its main effect's
+  the same code to list it under (then only when its own adjusted test is below ``alpha``:
+  certainty ``established``).  Otherwise it is listed under its main effect's
   finding (evidence ``also_in[...]``, and a sentence in the message), not as a finding
   of its own.
 * **EE205** — outcomes observed only for selected cases (caveat, ``info``).  With a random
@@ -419,7 +420,10 @@ def _comparison_findings(
             attached.setdefault(margins[0], []).append((d, inter))
             if listed is not None:  # part of a finding: not "too little data" (EE401)
                 listed.add((d.attributes, d.group))
-        else:
+        elif graded[1] == "established":
+            # no margin carries it and the interaction does not show it: only a gap that
+            # survives the multiplicity adjustment is a finding (an unadjusted p below
+            # alpha among dozens of intersections is what chance gives)
             own.append((d, graded, inter, "no-margin-finding"))
 
     def build(
