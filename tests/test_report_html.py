@@ -671,11 +671,12 @@ def test_tiny_group_suppressed_in_english(small):
     assert all("suppressed (< 10)" in r.text() for r in rows)
 
 
-def test_threshold_zero_shows_everything_with_a_warning(small):
-    html = render_html(small, threshold=0)
-    assert "NIET onderdrukt" in html
-    assert "42,9%" in html  # 3 of 7
-    assert "42,9%" not in render_html(small)
+def test_threshold_zero_is_an_error_not_an_unsuppressed_report(small):
+    from eerlijkheid.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match="minstens 5"):
+        render_html(small, threshold=0)
+    assert "42,9%" not in render_html(small)  # 3 of 7
 
 
 # ---------------------------------------------------------------------------------------

@@ -355,7 +355,7 @@ class AuditResult:
         return loaded
 
     def _tagged(self) -> dict[str, Any]:
-        """The JSON-ready tree with every record's type under ``TYPE_KEY``."""
+        """Return the JSON-ready tree with every record's type under ``TYPE_KEY``."""
 
         def stratified(s: StratifiedComparison) -> dict[str, Any]:
             mh = s.stratified
@@ -647,7 +647,7 @@ class _Plan:
 
 
 def _cube_of(table: CountTable) -> Cube | None:
-    """The cube of group attributes × arm × decision × outcome (``None`` when weighted)."""
+    """Return the cube of group attributes × arm × decision × outcome (``None``: weighted)."""
     if table.weighted:
         return None
     names = [
@@ -707,7 +707,7 @@ class _Boxes:
         return tuple(sorted(parts.items()))
 
     def sides(self, record: Mapping[str, Any]) -> list[tuple[Any, Any, float, float]] | None:
-        """The record's count pairs as ``(x, n, x value, n value)``, ``x``/``n`` targets."""
+        """Return the count pairs as ``(x, n, x value, n value)`` (``x``, ``n``: targets)."""
         attributes = list(record.get("attributes") or ())
         group = list(record.get("group") or ())
         metric = record.get("metric")
@@ -787,10 +787,7 @@ class _Boxes:
         if any(b is None for b in boxes):
             return None
         gx, gn, rx, rn = boxes
-        if rule == "complement":
-            ref = ((rx, gx), (rn, gn))
-        else:
-            ref = ((rx, None), (rn, None))
+        ref = ((rx, gx), (rn, gn)) if rule == "complement" else ((rx, None), (rn, None))
         out = [((gx, None), (gn, None), values[0], values[1]), (*ref, values[2], values[3])]
         # the published values must be the cube's: otherwise the record is not modelled
         for (xp, xm), (np_, nm), xv, nv in out:

@@ -99,7 +99,7 @@ class Target:
     minus: Box | None = None
 
     def vector(self, cube: Cube) -> npt.NDArray[np.float64]:
-        """The quantity as coefficients over the flattened cube."""
+        """Return the quantity as coefficients over the flattened cube."""
         vec = cube.mask(self.plus).astype(np.float64)
         if self.minus is not None:
             vec = vec - cube.mask(self.minus)
@@ -187,7 +187,9 @@ class _System:
                 duals = duals + np.abs(np.asarray(res.eqlin.marginals, dtype=np.float64))
         return lo, hi, duals
 
-    def _warm(self, vector: npt.NDArray[np.float64]) -> tuple[float, float, npt.NDArray[np.float64]]:
+    def _warm(
+        self, vector: npt.NDArray[np.float64]
+    ) -> tuple[float, float, npt.NDArray[np.float64]]:
         highs, columns = self._highs  # type: ignore[misc]
         bounds = []
         duals = np.zeros(self.matrix.shape[0])
@@ -204,7 +206,7 @@ class _System:
 
 
 def _highs(matrix: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> Any:
-    """A HiGHS instance holding ``matrix · cells = values, cells >= 0`` (or ``None``)."""
+    """Return a HiGHS instance holding ``matrix · cells = values, cells >= 0`` (or ``None``)."""
     try:
         from scipy.optimize._highspy import _core  # SciPy's bundled HiGHS
     except ImportError:  # pragma: no cover - depends on the SciPy build
@@ -368,8 +370,9 @@ def _relations(
     hidden: set[Box],
     uses: Mapping[Box, Sequence[Any]],
 ) -> None:
-    """The hypercube-style first pass: no relation ``parent = sum of children`` may have
-    exactly one hidden member (it would be the parent minus the others).
+    """Hide boxes until no relation ``parent = sum of children`` has exactly one hidden.
+
+    A relation with one hidden member gives it away (the parent minus the others).
 
     The relations are those between published boxes that differ in one axis fixed to one
     level: the box without that axis is the sum over the axis's levels.  Hides, in place,
@@ -424,7 +427,7 @@ def _cheapest(
     uses: Mapping[Box, Sequence[Any]],
     suppressed: set[Any],
 ) -> list[Box] | None:
-    """The published row the attacker's bound rests on that costs least to hide."""
+    """Return the published row the attacker's bound rests on that costs least to hide."""
     best: tuple[tuple[int, float, str], list[Box]] | None = None
     rows = np.flatnonzero(duals > _TOLERANCE)
     if not rows.size:  # a degenerate optimum: any published row may carry the bound

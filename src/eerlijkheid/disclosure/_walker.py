@@ -223,7 +223,7 @@ def _blank(value: Any, keep: Sequence[str] = ()) -> Any:
     if isinstance(value, dict):
         decl = DECLARATIONS.get(str(value.get(TYPE_KEY)), Declaration())
         kept = set(keep) | set(decl.methods)
-        return {k: (v if k in kept else _blank(v)) for k, v in value.items() if k != TYPE_KEY}
+        return {k: (v if k in kept or k == TYPE_KEY else _blank(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_blank(v) for v in value]
     return None if _is_count(value) else value
@@ -361,7 +361,7 @@ def walk(
     """
     tally = Tally() if tally is None else tally
     out, _ = _walk(tree, threshold, forced, tally, (), modelled)
-    return out
+    return _blank_free(out)
 
 
 def _walk(
@@ -384,20 +384,21 @@ def _walk(
     if not isinstance(value, dict):
         return value, False
     decl = DECLARATIONS.get(str(value.get(TYPE_KEY))) if TYPE_KEY in value else None
-    if not path:
-        decl = Declaration(container=True)
     if decl is not None and decl.public:
         return _blank_free(value), False
-    record = {k: v for k, v in value.items() if k != TYPE_KEY}
-    if threshold <= 0:
+    record = value  # the type tags stay until the end (a blanked parent needs them)
+    if threshold <= 0 or not path:  # the document itself is no record
         walked = {
-            k: _walk(v, threshold, forced, tally, (*path, k), modelled)[0]
+            k: v if k == TYPE_KEY else _walk(v, threshold, forced, tally, (*path, k), modelled)[0]
             for k, v in record.items()
         }
         return walked, False
     child_blanked = False
     walked = {}
     for key, child in record.items():
+        if key == TYPE_KEY:
+            walked[key] = child
+            continue
         new, blanked = _walk(child, threshold, forced, tally, (*path, key), modelled)
         walked[key] = new
         child_blanked = child_blanked or (isinstance(child, dict) and blanked)
@@ -413,11 +414,14 @@ def _walk(
             _blank_elements(walked, elements)
     if path:
         tally.sections.add(str(path[0]))
-    if not has and not (path in forced):
+    if not has and path not in forced:
         if child_blanked and (decl is None or not decl.container):
             tally.derived += 1
-            return {**_blank(walked, decl.methods), "suppressed": True}, True
-        return walked, child_blanked and (decl is None or not decl.container)
+            keep = decl.methods if decl is not None else ()
+            return {**_blank(walked, keep), "suppressed": True}, True
+        if decl is not None and not decl.container:
+            return {**walked, "suppressed": False}, False
+        return walked, False
     tally.records += 1
     container = decl is not None and decl.container
     reason = (
