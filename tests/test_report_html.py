@@ -333,8 +333,14 @@ def test_summary_says_what_was_audited(demo, demo_nl):
             cells = [" ".join(c.text().split()) for c in row.children if isinstance(c, Node)]
             counts[cells[0]] = int(cells[1])
     labels = {"critical": "kritiek", "high": "hoog", "medium": "middel", "low": "laag"}
+    published = {r["fingerprint"]: r for r in demo.to_dict()["findings"]}
     for severity, label in labels.items():
-        assert counts[label] == sum(f.severity == severity for f in demo.findings)
+        assert counts[label] == sum(
+            f.severity == severity and not published[f.fingerprint]["suppressed"]
+            for f in demo.findings
+        )
+    # a suppressed finding's grade is not published, not even in these totals
+    assert counts.get("onderdrukt", 0) == sum(r["suppressed"] for r in published.values())
     assert counts["Totaal"] == len(demo.findings)
     top = Tree(demo_nl).all("ol", "top")[0]
     items = [n for n in top.children if isinstance(n, Node) and n.tag == "li"]

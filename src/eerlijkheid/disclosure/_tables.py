@@ -14,7 +14,7 @@ consistent with everything published.  :func:`protect` hides further boxes until
 attacker's interval of every protected quantity is at least ``protection`` wide: at every
 step the failing programme's dual values name the published boxes the attacker's bound
 rests on, and the cheapest of them (fewest published records lost, then the smallest
-count) is hidden.  Hiding only ever widens the intervals, so the loop ends, and its
+count) is hidden, the most detailed first: an intersection before a margin.  Hiding only ever widens the intervals, so the loop ends, and its
 result is checked by the same attacker that a test runs on the published output.
 """
 
@@ -216,6 +216,8 @@ def _highs(matrix: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> 
         highs = _core._Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("presolve", "off")  # keep the basis between objectives
+        # only the objective changes, so the basis stays primal feasible: primal simplex
+        highs.setOptionValue("simplex_strategy", 4)
         highs.addVars(cols, np.zeros(cols), np.full(cols, highs.getInfinity()))
         if rows:
             starts, indices = [], []
@@ -411,6 +413,7 @@ def _relations(
             best = min(
                 free,
                 key=lambda b: (
+                    -len(b),
                     len([r for r in uses.get(b, ()) if r not in suppressed]),
                     values[b],
                     b,
@@ -428,7 +431,7 @@ def _cheapest(
     suppressed: set[Any],
 ) -> list[Box] | None:
     """Return the published row the attacker's bound rests on that costs least to hide."""
-    best: tuple[tuple[int, float, str], list[Box]] | None = None
+    best: tuple[tuple[int, int, float, str], list[Box]] | None = None
     rows = np.flatnonzero(duals > _TOLERANCE)
     if not rows.size:  # a degenerate optimum: any published row may carry the bound
         rows = np.arange(len(system.boxes_of_row))
@@ -437,7 +440,10 @@ def _cheapest(
         if any(b in fixed for b in boxes):
             continue
         lost = len({r for b in boxes for r in uses.get(b, ()) if r not in suppressed})
-        cost = (lost, float(system.values[int(row)]), repr(boxes))
+        # the most detailed box first (an intersection before a margin), then the one
+        # that costs fewest published records, then the smallest count
+        detail = -max(len(b) for b in boxes)
+        cost = (detail, lost, float(system.values[int(row)]), repr(boxes))
         if best is None or cost < best[0]:
             best = (cost, boxes)
     return None if best is None else best[1]

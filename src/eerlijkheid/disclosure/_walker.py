@@ -146,6 +146,11 @@ DECLARATIONS: dict[str, Declaration] = {
         methods=("rank", "confidence_level"),
     ),
     "DriverAnalysis": Declaration(methods=("tolerance",)),
+    "ChainStep": Declaration(
+        counts=("population", "missing_at_reached"), methods=("index",), container=True
+    ),
+    "StepRatio": Declaration(methods=("index",)),
+    "ChainAttribution": Declaration(),
     "FindingEvidence": Declaration(
         pairs=(
             ("group_numerator", "group_denominator"),
@@ -446,13 +451,22 @@ def _siblings(records: list[Any], tally: Tally) -> None:
     if flags.count(True) != 1 or flags.count(False) < 1:
         return
     sizes = [
-        (max((float(v) for v in r.values() if _is_count(v)), default=0.0), i)
+        (_size(r), i)
         for i, r in enumerate(records)
         if isinstance(r, dict) and r.get("suppressed") is False
     ]
     _, i = min(sizes)
     records[i] = {**_blank(records[i]), "suppressed": True}
     tally.secondary += 1
+
+
+def _size(record: Mapping[str, Any]) -> float:
+    """The record's own total: the ``n`` of its first declared pair (else its largest count)."""
+    decl = DECLARATIONS.get(str(record.get(TYPE_KEY)))
+    for _, n in decl.pairs if decl is not None else ():
+        if _is_count(record.get(n)):
+            return float(record[n])
+    return max((float(v) for v in record.values() if _is_count(v)), default=0.0)
 
 
 def _blank_free(value: Any) -> Any:

@@ -163,15 +163,17 @@ def _labels(labels: Sequence[str]) -> str:
 
 
 def _bdi(page: str) -> str:
-    """Turn the isolated labels in text nodes into ``<bdi>`` elements (the rest keep FSI/PDI)."""
+    """Turn the isolated labels in text nodes into ``<bdi>`` elements."""
 
     def text_node(match: re.Match[str]) -> str:
         return ">" + _ISOLATED.sub(r"<bdi>\1</bdi>", match.group(1)) + "<"
 
     pieces = _RAW.split(page)
-    return "".join(
+    page = "".join(
         piece if i % 2 else _TEXT_NODE.sub(text_node, piece) for i, piece in enumerate(pieces)
     )
+    # in attributes, titles and charts the labels are already neutralised: no marks left
+    return page.replace(_FSI, "").replace(_PDI, "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -501,7 +503,7 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
     suppressed = _is_suppressed(record, fmt.threshold)
     metric = subject.get("metric")
     rate_label = ""
-    if "group_numerator" in ev:
+    if "group_numerator" in ev or (suppressed and subject.get("group") and metric):
         sides = _sides(record, data, fmt, suppressed)
         stats = _comparison_stat(ev, fmt, suppressed) + _comparison_stats(
             ev, fmt, suppressed, data["config"]
@@ -1613,6 +1615,9 @@ def render_html(
     findings = {r["fingerprint"]: _finding(r, data, fmt, texts) for r in data["findings"]}
     ordered = tuple(findings.values())
     counts = [(s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES]
+    hidden = sum(f.severity == "suppressed" for f in ordered)
+    if hidden:  # their grades are not published, not even in the totals per grade
+        counts.append(("suppressed", hidden))
     parts, others = _parts(data, findings, fmt, texts)
     tables = sufficiency_tables(data, lang)
     parts = tuple(
