@@ -460,11 +460,11 @@ def hostile() -> ee.AuditResult:
     [
         lambda r: render_text(r, gate=Gate()),
         lambda r: render_text(r, gate=Gate(), color=True),
-        lambda r: render_markdown(r),
+        render_markdown,
         lambda r: render_github(r, gate=Gate()),
         lambda r: render_junit(r, gate=Gate()),
-        lambda r: render_html(r),
-        lambda r: render_json(r),
+        render_html,
+        render_json,
     ],
     ids=["text", "terminal", "markdown", "github", "junit", "html", "json"],
 )

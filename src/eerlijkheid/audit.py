@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from eerlijkheid._version import __version__
 from eerlijkheid.analyses import (
@@ -628,6 +629,7 @@ _MODELLED = frozenset(
     }
 )
 _PROFILE, _RANDOM, _ALL = "profile", "random", "all"
+_RULES = ("largest", "explicit", "most-favourable", "complement")
 #: ``[decision, outcome]`` cells of the random-arm and hit-rate counts.
 _OBSERVED = np.array([[True, True, False], [True, True, False]])
 _HITS = np.array([[False, True, False], [False, True, False]])
@@ -686,8 +688,8 @@ class _Boxes:
             parts[axis] = (self.cube.levels[axis].index(label),)
         if self.random is not None and arm != _ALL:
             parts[self.axis[self.random]] = (0,) if arm == _PROFILE else (1,)
-        rows = cells.any(axis=1)
-        cols = cells.any(axis=0)
+        rows: npt.NDArray[np.bool_] = np.asarray(cells.any(axis=1))
+        cols: npt.NDArray[np.bool_] = np.asarray(cells.any(axis=0))
         if not np.array_equal(cells, np.outer(rows, cols)):
             return None  # not a box: left to the primary rule
         decision = self.axis[self.decision]
@@ -730,7 +732,7 @@ class _Boxes:
                 ),
             ]
         if "group_numerator" not in record:
-            if "numerator" not in record or metric not in METRICS:
+            if "numerator" not in record or not isinstance(metric, str) or metric not in METRICS:
                 return None
             m = METRICS[metric]
             x = self.box(_PROFILE, attributes, group, m.numerator)
@@ -766,7 +768,7 @@ class _Boxes:
                 self.box(_RANDOM, attributes, group, _HITS),
                 self.box(_RANDOM, attributes, group, _OBSERVED),
             ]
-        elif metric in METRICS and rule in ("largest", "explicit", "most-favourable", "complement"):
+        elif isinstance(metric, str) and metric in METRICS and rule in _RULES:
             m = METRICS[metric]
             boxes = [
                 self.box(_PROFILE, attributes, group, m.numerator),

@@ -52,12 +52,11 @@ def check_threshold(threshold: object, *, name: str = "suppression_threshold") -
     ...
     eerlijkheid.exceptions.ConfigError: De optie `suppression_threshold` moet ... minstens 5 ...
     """
-    ok = isinstance(threshold, int) and not isinstance(threshold, bool)
-    if not ok or threshold < MIN_THRESHOLD:  # type: ignore[operator]
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < MIN_THRESHOLD:
         raise ConfigError(
             message("threshold-too-low", name=name, value=repr(threshold), minimum=MIN_THRESHOLD)
         )
-    return int(threshold)  # type: ignore[call-overload]
+    return threshold
 
 
 def is_small(numerator: float, denominator: float, *, threshold: int = DEFAULT_THRESHOLD) -> bool:

@@ -13,9 +13,10 @@ programmes (``scipy.optimize.linprog``, HiGHS) for the smallest and largest valu
 consistent with everything published.  :func:`protect` hides further boxes until the
 attacker's interval of every protected quantity is at least ``protection`` wide: at every
 step the failing programme's dual values name the published boxes the attacker's bound
-rests on, and the cheapest of them (fewest published records lost, then the smallest
-count) is hidden, the most detailed first: an intersection before a margin.  Hiding only ever widens the intervals, so the loop ends, and its
-result is checked by the same attacker that a test runs on the published output.
+rests on, and the cheapest of them is hidden: the most detailed first (an intersection
+before a margin), then the one that loses fewest published records, then the smallest
+count.  Hiding only ever widens the intervals, so the loop ends, and its result is
+checked by the same attacker that a test runs on the published output.
 """
 
 from __future__ import annotations
@@ -220,7 +221,8 @@ def _highs(matrix: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> 
         highs.setOptionValue("simplex_strategy", 4)
         highs.addVars(cols, np.zeros(cols), np.full(cols, highs.getInfinity()))
         if rows:
-            starts, indices = [], []
+            starts: list[int] = []
+            indices: list[int] = []
             for row in matrix:
                 starts.append(len(indices))
                 indices.extend(np.flatnonzero(row).tolist())

@@ -461,7 +461,7 @@ def _siblings(records: list[Any], tally: Tally) -> None:
 
 
 def _size(record: Mapping[str, Any]) -> float:
-    """The record's own total: the ``n`` of its first declared pair (else its largest count)."""
+    """Return the record's own total: its first pair's ``n`` (else its largest count)."""
     decl = DECLARATIONS.get(str(record.get(TYPE_KEY)))
     for _, n in decl.pairs if decl is not None else ():
         if _is_count(record.get(n)):

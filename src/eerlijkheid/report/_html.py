@@ -1614,7 +1614,9 @@ def render_html(
 
     findings = {r["fingerprint"]: _finding(r, data, fmt, texts) for r in data["findings"]}
     ordered = tuple(findings.values())
-    counts = [(s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES]
+    counts: list[tuple[str, int]] = [
+        (s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES
+    ]
     hidden = sum(f.severity == "suppressed" for f in ordered)
     if hidden:  # their grades are not published, not even in the totals per grade
         counts.append(("suppressed", hidden))
