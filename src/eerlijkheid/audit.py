@@ -48,6 +48,7 @@ from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import (
+    MAX_SOLVES,
     TYPE_KEY,
     Cube,
     Tally,
@@ -629,6 +630,8 @@ _MODELLED = frozenset(
     }
 )
 _PROFILE, _RANDOM, _ALL = "profile", "random", "all"
+#: Largest cube whose linked tables get the LP-checked secondary suppression.
+_MAX_LP_CELLS = 4_000
 _RULES = ("largest", "explicit", "most-favourable", "complement")
 #: ``[decision, outcome]`` cells of the random-arm and hit-rate counts.
 _OBSERVED = np.array([[True, True, False], [True, True, False]])
@@ -872,8 +875,18 @@ def _disclosure_plan(
         always |= {((axis, (0,)),), ((axis, (1,)),)}
     always |= {b for bs in records.values() for b in bs if all(a >= groups for a, _ in b)}
     unique = list(dict.fromkeys(targets))
+    # Beyond this many cells (order 4 and up) the attacker's programmes are too large to
+    # solve for every target: the hypercube pass still runs, and the targets are reported
+    # as unprotected in the output check instead of being assumed safe.
+    budget = 0 if cube.counts.size > _MAX_LP_CELLS else MAX_SOLVES
     result = protect(
-        cube, records, always=always, primary=primary, targets=unique, protection=threshold
+        cube,
+        records,
+        always=always,
+        primary=primary,
+        targets=unique,
+        protection=threshold,
+        max_solves=budget,
     )
     forced = frozenset(result.suppressed)
     secondary = len({p[:2] for p in forced if p not in primary and p[0] != "findings"})

@@ -39,7 +39,15 @@ from eerlijkheid.disclosure._rules import (
     dominated,
     is_small,
 )
-from eerlijkheid.disclosure._tables import Box, Cube, Protection, Target, attack, protect
+from eerlijkheid.disclosure._tables import (
+    MAX_SOLVES,
+    Box,
+    Cube,
+    Protection,
+    Target,
+    attack,
+    protect,
+)
 from eerlijkheid.disclosure._text import is_hidden_character, neutralise, neutralise_tree
 from eerlijkheid.disclosure._walker import (
     DECLARATIONS,
@@ -53,6 +61,7 @@ from eerlijkheid.disclosure._walker import (
 __all__ = [
     "DECLARATIONS",
     "DEFAULT_THRESHOLD",
+    "MAX_SOLVES",
     "MIN_THRESHOLD",
     "OTHER_LABEL",
     "TYPE_KEY",
