@@ -36,7 +36,7 @@ Box = tuple[tuple[int, tuple[int, ...]], ...]
 #: Largest number of boxes hidden by :func:`protect` before it gives up.
 _MAX_STEPS = 2_000
 #: Default budget of attacker intervals per :func:`protect` call.
-MAX_SOLVES = 600
+MAX_SOLVES = 2_000
 _TOLERANCE = 1e-7
 
 

@@ -46,6 +46,7 @@ from eerlijkheid.config import SeverityThresholds
 from eerlijkheid.disclosure import neutralise_tree
 from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER, metric_label_key
 from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.metrics import METRICS
 from eerlijkheid.report._json import output_check
 from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
 from eerlijkheid.report._sufficiency import SufficiencyTable, sufficiency_tables
@@ -503,7 +504,8 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
     suppressed = _is_suppressed(record, fmt.threshold)
     metric = subject.get("metric")
     rate_label = ""
-    if "group_numerator" in ev or (suppressed and subject.get("group") and metric):
+    compared = suppressed and subject.get("group") and subject.get("reference")
+    if "group_numerator" in ev or (compared and metric in METRICS):
         sides = _sides(record, data, fmt, suppressed)
         stats = _comparison_stat(ev, fmt, suppressed) + _comparison_stats(
             ev, fmt, suppressed, data["config"]
