@@ -89,7 +89,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "GroupMetric": Declaration(
         pairs=(("numerator", "denominator"),), counts=("effective_denominator",), methods=_LEVEL
     ),
-    "SufficiencyCheck": Declaration(methods=("detectable_ratio",)),
+    "SufficiencyCheck": Declaration(methods=("detectable_ratio", "harmful_ratio")),
     "StratifiedComparison": Declaration(methods=("strata_used", "confidence_level")),
     "MantelHaenszelResult": Declaration(
         pairs=(("group_count", "group_nobs"), ("reference_count", "reference_nobs")),
