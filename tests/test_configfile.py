@@ -533,7 +533,7 @@ def test_toml_value_is_shown_as_written():
         ({"power": 1.0}, "audit.power", "0 < x < 1"),
         ({"detectable_ratio": 0.8}, "audit.detectable_ratio", "1 < x < inf"),
         ({"detectable_ratio": math.inf}, "audit.detectable_ratio", "1 < x < inf"),
-        ({"suppression_threshold": -1}, "audit.suppression_threshold", "0, 1, 2"),
+        ({"suppression_threshold": -1}, "audit.suppression_threshold", "5, 6, 7"),
         ({"inputs": ["a", ""]}, "audit.inputs[1]", "kolomnaam"),
         ({"thresholds": {"low": 1.0}}, "audit.thresholds.low", "1 < low <= medium <= high"),
         ({"thresholds": {"medium": 1.05}}, "audit.thresholds.medium", "1 < low <= medium"),
@@ -722,7 +722,7 @@ _AUDIT_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "detectable_ratio": st.floats(min_value=1.0, max_value=1e6, exclude_min=True)
     | st.integers(2, 100),
     "power": _unit,
-    "suppression_threshold": st.integers(0, 10_000),
+    "suppression_threshold": st.integers(5, 10_000),  # 0 to 4 are errors
     "inputs": st.lists(_label, max_size=4),
     "declared_grounds": st.dictionaries(_label, _label, max_size=3),
     "thresholds": st.lists(

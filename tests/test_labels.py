@@ -142,7 +142,8 @@ def test_na_labels_through_read_table_and_the_cli(tmp_path: Path) -> None:
     assert run(argv) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     missing = [f for f in report["findings"] if f["code"] == "EE402"]
-    assert [f["evidence"]["missing"] for f in missing] == [None]  # 2 cases: suppressed
+    # 2 cases: suppressed, so the published finding holds no number at all
+    assert [f["evidence"] for f in missing] == [{"suppressed": True}]
     assert missing[0]["suppressed"]
     assert "NA" in json.dumps(report["comparisons"])
     # Declared missing: "NA" cases now have no value and join 'onbekend'.

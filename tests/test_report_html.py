@@ -333,8 +333,14 @@ def test_summary_says_what_was_audited(demo, demo_nl):
             cells = [" ".join(c.text().split()) for c in row.children if isinstance(c, Node)]
             counts[cells[0]] = int(cells[1])
     labels = {"critical": "kritiek", "high": "hoog", "medium": "middel", "low": "laag"}
+    published = {r["fingerprint"]: r for r in demo.to_dict()["findings"]}
     for severity, label in labels.items():
-        assert counts[label] == sum(f.severity == severity for f in demo.findings)
+        assert counts[label] == sum(
+            f.severity == severity and not published[f.fingerprint]["suppressed"]
+            for f in demo.findings
+        )
+    # a suppressed finding's grade is not published, not even in these totals
+    assert counts.get("onderdrukt", 0) == sum(r["suppressed"] for r in published.values())
     assert counts["Totaal"] == len(demo.findings)
     top = Tree(demo_nl).all("ol", "top")[0]
     items = [n for n in top.children if isinstance(n, Node) and n.tag == "li"]
@@ -671,11 +677,12 @@ def test_tiny_group_suppressed_in_english(small):
     assert all("suppressed (< 10)" in r.text() for r in rows)
 
 
-def test_threshold_zero_shows_everything_with_a_warning(small):
-    html = render_html(small, threshold=0)
-    assert "NIET onderdrukt" in html
-    assert "42,9%" in html  # 3 of 7
-    assert "42,9%" not in render_html(small)
+def test_threshold_zero_is_an_error_not_an_unsuppressed_report(small):
+    from eerlijkheid.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match="minstens 5"):
+        render_html(small, threshold=0)
+    assert "42,9%" not in render_html(small)  # 3 of 7
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from eerlijkheid._version import __version__
 from eerlijkheid.analyses import (
@@ -46,7 +47,17 @@ from eerlijkheid.analyses.subgroups import SubgroupScan, subgroup_scan
 from eerlijkheid.config import AuditConfig, Role, Roles
 from eerlijkheid.configfile import AuditSpec, load_spec
 from eerlijkheid.counts import CountTable
-from eerlijkheid.disclosure import is_small
+from eerlijkheid.disclosure import (
+    MAX_SOLVES,
+    TYPE_KEY,
+    Cube,
+    Tally,
+    Target,
+    check_threshold,
+    is_small,
+    protect,
+    walk,
+)
 from eerlijkheid.exceptions import ColumnNotFoundError, ConfigError
 from eerlijkheid.findings import (
     SEVERITY_ORDER,
@@ -64,7 +75,7 @@ from eerlijkheid.ingest import (
     feature_outcome_tables,
     read_table,
 )
-from eerlijkheid.metrics import Disparity, GroupMetric, group_metrics, to_frame
+from eerlijkheid.metrics import METRICS, Disparity, GroupMetric, group_metrics, to_frame
 from eerlijkheid.toets import Catalogue, QuestionCoverage, coverage, load_catalogue
 
 if TYPE_CHECKING:
@@ -245,6 +256,8 @@ class AuditResult:
     config: AuditConfig
     language: str
     _plan: tuple[PlanItem, ...] = ()
+    _cube: Cube | None = field(default=None, repr=False, compare=False)
+    _published: dict[tuple[bool, int], str] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
         # A summary of a few lines; the evidence is in the attributes and ``to_json()``.
@@ -302,29 +315,55 @@ class AuditResult:
         Parameters
         ----------
         suppress : bool
-            Suppress small cells (default), so the output is publishable: every record
-            whose counts include a small cell (see :mod:`eerlijkheid.disclosure`) keeps its
-            labels but has its numbers set to ``null``, ``"suppressed": true``, and (for
-            findings) a message without numbers.  ``False`` gives every number, for
-            internal use only.
+            Disclosure control (default), so the output is publishable (see
+            :mod:`eerlijkheid.disclosure`): small counts are suppressed (primary), further
+            counts are hidden until no suppressed count can be derived from the published
+            ones (secondary), and every number derived from them goes too.  A suppressed
+            record keeps its labels, has its numbers set to ``null`` and
+            ``"suppressed": true``; a suppressed finding keeps its code and subject but
+            not its severity, certainty, evidence or numbers.  ``False`` gives every
+            number, for internal use only.
         threshold : int, optional
-            Suppression threshold (default ``config.suppression_threshold``).
+            Suppression threshold (default ``config.suppression_threshold``); at least
+            :data:`eerlijkheid.disclosure.MIN_THRESHOLD`.
 
         Returns
         -------
         dict
             Keys ``schema_version``, ``provenance``, ``roles``, ``config``, ``language``,
-            ``suppression``, ``findings``, ``coverage``, ``plan``, ``comparisons``,
-            ``rates``, ``stratified``, ``sufficiency``, ``direct_grounds``, ``chain``,
-            ``discretion``, ``suitability``, ``scores``, ``proxies``, ``subgroups``,
-            ``clusters``
-            (summaries: the worst-off subgroups, the clusters without row labels).
+            ``suppression`` (the output-checking summary), ``findings``, ``coverage``,
+            ``plan``, ``comparisons``, ``rates``, ``stratified``, ``sufficiency``,
+            ``direct_grounds``, ``chain``, ``discretion``, ``suitability``, ``scores``,
+            ``proxies``, ``subgroups``, ``clusters`` (summaries: the worst-off
+            subgroups, the clusters without row labels).
+
+        Raises
+        ------
+        ConfigError
+            When ``threshold`` is below :data:`eerlijkheid.disclosure.MIN_THRESHOLD`.
         """
+        limit = self.config.suppression_threshold if threshold is None else threshold
+        if suppress:
+            limit = check_threshold(limit, name="threshold")
+        key = (suppress, limit)
+        if key not in self._published:
+            self._published[key] = json.dumps(
+                self._build_dict(suppress=suppress, limit=limit),
+                sort_keys=True,
+                ensure_ascii=False,
+                allow_nan=False,
+            )
+        loaded: dict[str, Any] = json.loads(self._published[key])
+        return loaded
+
+    def _tagged(self) -> dict[str, Any]:
+        """Return the JSON-ready tree with every record's type under ``TYPE_KEY``."""
 
         def stratified(s: StratifiedComparison) -> dict[str, Any]:
             mh = s.stratified
             ci = mh.confidence_interval(confidence_level=self.config.confidence_level)
             return {
+                TYPE_KEY: "StratifiedComparison",
                 "attribute": s.attribute,
                 "group": s.group,
                 "reference": s.reference,
@@ -341,16 +380,21 @@ class AuditResult:
                 "method": mh.method,
             }
 
+        findings = []
+        for f in self.findings:
+            record = {
+                "fingerprint": f.fingerprint,
+                **{k.name: getattr(f, k.name) for k in fields(f)},
+            }
+            record["evidence"] = {TYPE_KEY: "FindingEvidence", **dict(f.evidence)}
+            findings.append(record)
         data = {
             "schema_version": SCHEMA_VERSION,
             "provenance": self.provenance,
             "roles": self.roles,
             "config": self.config,
             "language": self.language,
-            "findings": [
-                {"fingerprint": f.fingerprint, **{k.name: getattr(f, k.name) for k in fields(f)}}
-                for f in self.findings
-            ],
+            "findings": findings,
             "coverage": self.coverage,
             "plan": self._plan,
             "comparisons": self.comparisons,
@@ -366,27 +410,27 @@ class AuditResult:
             "subgroups": _scan_record(self.subgroups),
             "clusters": _clusters_record(self.clusters, self.language),
         }
-        result: dict[str, Any] = _plain(data)
-        limit = self.config.suppression_threshold if threshold is None else threshold
-        result["suppression"] = {"applied": suppress, "threshold": limit}
-        for key in ("comparisons", "rates", "stratified", "sufficiency"):
-            result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
-        for key in (
-            "chain",
-            "discretion",
-            "suitability",
-            "scores",
-            "proxies",
-            "subgroups",
-            "clusters",
-        ):
-            result[key] = _suppress_tree(result[key], limit if suppress else 0)
-        findings = []
-        for record in result["findings"]:
-            small = _suppressed(record["evidence"], limit if suppress else 0)
-            record["evidence"] = small
-            record["suppressed"] = small["suppressed"]
-            if small["suppressed"]:
+        tree: dict[str, Any] = _plain(data, tag=True)
+        return tree
+
+    def _build_dict(self, *, suppress: bool, limit: int) -> dict[str, Any]:
+        tree = self._tagged()
+        if not suppress:
+            result: dict[str, Any] = walk(tree, 0)
+            result["suppression"] = {"applied": False, "threshold": limit}
+            return result
+        plan = _disclosure_plan(tree, self._cube, self.roles, limit)
+        tally = Tally()
+        result = walk(tree, limit, forced=plan.forced, modelled=_MODELLED, tally=tally)
+        suppressed_findings = 0
+        for i, record in enumerate(result["findings"]):
+            small = bool(record["evidence"].get("suppressed")) or ("findings", i) in plan.forced
+            record["suppressed"] = small
+            if small:
+                suppressed_findings += 1
+                record["evidence"] = {"suppressed": True}
+                record["severity"] = None
+                record["certainty"] = None
                 record["messages"] = {
                     lang: message(
                         "finding-suppressed", language=lang, code=record["code"], threshold=limit
@@ -394,8 +438,21 @@ class AuditResult:
                     for lang in record["messages"]
                 }
                 record["message"] = record["messages"][self.language]
-            findings.append(record)
-        result["findings"] = findings
+        tally.sections.discard("findings")
+        result["suppression"] = {
+            "applied": True,
+            "threshold": limit,
+            "rule": "threshold",
+            "protection": limit,
+            "records": tally.records,
+            "primary": tally.primary,
+            "secondary": tally.secondary + plan.secondary,
+            "derived": tally.derived,
+            "elements": tally.elements,
+            "findings": suppressed_findings,
+            "unprotected": plan.unprotected,
+            "checked": sorted(tally.sections | {"findings"}),
+        }
         return result
 
     def to_json(
@@ -424,20 +481,25 @@ class AuditResult:
         )
 
 
-def _plain(value: Any) -> Any:
-    """Convert results to JSON-ready data: dataclasses to dicts, tuples to lists, NaN to None."""
+def _plain(value: Any, *, tag: bool = False) -> Any:
+    """Convert results to JSON-ready data: dataclasses to dicts, tuples to lists, NaN to None.
+
+    With ``tag``, every dataclass record carries its type name under ``TYPE_KEY`` (for the
+    disclosure walker, which removes it).
+    """
     if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name))
+        out = {
+            f.name: _plain(getattr(value, f.name), tag=tag)
             for f in fields(value)
             if not f.name.startswith("_")
         }
+        return {TYPE_KEY: type(value).__name__, **out} if tag else out
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, tag=tag) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, tag=tag) for v in value]
     if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
+        return [_plain(v, tag=tag) for v in value.tolist()]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -450,19 +512,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Path):
         return value.as_posix()
     return str(value)
-
-
-_COUNT_PAIRS = (
-    ("group_numerator", "group_denominator"),
-    ("reference_numerator", "reference_denominator"),
-    ("numerator", "denominator"),
-    ("missing", "total"),  # EE402: cases without a group label
-    ("smallest_variant", "cases"),  # EE406: the rarest merged spelling of a label
-)
-#: Numbers that describe the method, not the data; they stay in suppressed records.
-_METHOD_NUMBERS = frozenset(
-    {"confidence_level", "detectable_ratio", "harmful_ratio", "strata_used"}
-)
 
 
 def _check_reference(table: CountTable, settings: AuditConfig) -> None:
@@ -490,48 +539,12 @@ def _check_reference(table: CountTable, settings: AuditConfig) -> None:
             )
 
 
-def _is_small_record(record: Mapping[str, Any], threshold: int) -> bool:
-    for x, n in _COUNT_PAIRS:
-        known = record.get(x) is not None and record.get(n) is not None
-        if known and is_small(record[x], record[n], threshold=threshold):
-            return True
-    return any(isinstance(v, dict) and _is_small_record(v, threshold) for v in record.values())
-
-
-def _blank(record: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, dict):
-            out[key] = _blank(value)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = value if key in _METHOD_NUMBERS else None
-        else:
-            out[key] = value
-    return out
-
-
-def _suppressed(record: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """Return the record with its numbers blanked when it involves a small cell."""
-    small = _is_small_record(record, threshold)
-    return {**(_blank(record) if small else record), "suppressed": small}
-
-
-def _suppress_tree(value: Any, threshold: int) -> Any:
-    """Suppress every record with counts anywhere in a nested structure."""
-    if isinstance(value, list):
-        return [_suppress_tree(v, threshold) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if any(x in value and n in value for x, n in _COUNT_PAIRS):
-        return _suppressed(value, threshold)
-    return {k: _suppress_tree(v, threshold) for k, v in value.items()}
-
-
 def _scan_record(scan: SubgroupScan | None) -> dict[str, Any] | None:
     """Summarise the scan: settings, counts, the worst-off and their drivers (no full family)."""
     if scan is None:
         return None
     return {
+        TYPE_KEY: "SubgroupScan",
         "metric": scan.metric,
         "attributes": scan.attributes,
         "max_order": scan.max_order,
@@ -543,7 +556,10 @@ def _scan_record(scan: SubgroupScan | None) -> dict[str, Any] | None:
         "not_tested": len(scan.not_tested),
         "family_size": scan.family_size,
         "adjustment": scan.adjustment,
-        "top": [{"rank": s.rank, **_plain(s.comparison)} for s in scan.top],
+        "top": [
+            {**_plain(s.comparison, tag=True), TYPE_KEY: "SubgroupTop", "rank": s.rank}
+            for s in scan.top
+        ],
         "drivers": scan.drivers,
         "method": scan.method,
     }
@@ -557,6 +573,7 @@ def _clusters_record(result: BiasClusters | None, language: str) -> dict[str, An
     for c in result.clusters:
         clusters.append(
             {
+                TYPE_KEY: "Cluster",
                 "label": c.label,
                 # counts of the fit split, so small clusters are suppressed like any cell
                 "numerator": round(c.rate_fit * c.size_fit),
@@ -571,6 +588,7 @@ def _clusters_record(result: BiasClusters | None, language: str) -> dict[str, An
             }
         )
     return {
+        TYPE_KEY: "BiasClusters",
         "target": result.target,
         "features": result.features,
         "harm": result.harm,
@@ -592,6 +610,287 @@ def _clusters_record(result: BiasClusters | None, language: str) -> dict[str, An
         "adjustment": result.adjustment,
         "method": result.method,
     }
+
+
+# ---------------------------------------------------------------------------------------
+# Disclosure control: the published counts as boxes of one cube (secondary suppression)
+# ---------------------------------------------------------------------------------------
+
+#: Lists whose records :func:`_disclosure_plan` protects as linked tables (the walker's
+#: sibling rule is for the other lists).
+_MODELLED = frozenset(
+    {
+        ("comparisons",),
+        ("rates",),
+        ("sufficiency",),
+        ("findings",),
+        ("subgroups", "top"),
+        ("suitability", "by_group"),
+        ("suitability", "sample_sizes"),
+    }
+)
+_PROFILE, _RANDOM, _ALL = "profile", "random", "all"
+#: Largest cube whose linked tables get the LP-checked secondary suppression.
+_MAX_LP_CELLS = 4_000
+_RULES = ("largest", "explicit", "most-favourable", "complement")
+#: ``[decision, outcome]`` cells of the random-arm and hit-rate counts.
+_OBSERVED = np.array([[True, True, False], [True, True, False]])
+_HITS = np.array([[False, True, False], [False, True, False]])
+_SELECTED_HITS = np.array([[False, False, False], [False, True, False]])
+_SELECTED_OBSERVED = np.array([[False, False, False], [True, True, False]])
+_SELECTED = np.array([[False, False, False], [True, True, True]])
+_EVERYONE = np.ones((2, 3), dtype=bool)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Records to blank (paths), how many of them only the secondary rule hides."""
+
+    forced: frozenset[tuple[str | int, ...]]
+    secondary: int
+    unprotected: int
+
+
+def _cube_of(table: CountTable) -> Cube | None:
+    """Return the cube of group attributes × arm × decision × outcome (``None``: weighted)."""
+    if table.weighted:
+        return None
+    names = [
+        *table.groups,
+        *table.names_with_role(Role.RANDOM_SAMPLE)[:1],
+        *table.names_with_role(Role.DECISION)[:1],
+        *table.names_with_role(Role.OUTCOME)[:1],
+    ]
+    return Cube(
+        names=tuple(names),
+        levels=tuple(table.levels(n) for n in names),
+        counts=table.dense(names),
+    )
+
+
+class _Boxes:
+    """Maps a published record to the boxes of the cube its counts are."""
+
+    def __init__(self, cube: Cube, roles: Roles) -> None:
+        self.cube = cube
+        self.axis = {name: i for i, name in enumerate(cube.names)}
+        self.random = roles.random_sample if roles.random_sample in self.axis else None
+        self.decision = roles.decision
+        self.outcome = roles.outcome if roles.outcome in self.axis else None
+
+    def box(
+        self, arm: str, attributes: Sequence[str], group: Sequence[str], cells: np.ndarray
+    ) -> tuple[tuple[int, tuple[int, ...]], ...] | None:
+        parts: dict[int, tuple[int, ...]] = {}
+        if len(attributes) != len(group):
+            return None
+        for attribute, label in zip(attributes, group, strict=True):
+            axis = self.axis.get(attribute)
+            if axis is None or label not in self.cube.levels[axis]:
+                return None
+            parts[axis] = (self.cube.levels[axis].index(label),)
+        if self.random is not None and arm != _ALL:
+            parts[self.axis[self.random]] = (0,) if arm == _PROFILE else (1,)
+        rows: npt.NDArray[np.bool_] = np.asarray(cells.any(axis=1))
+        cols: npt.NDArray[np.bool_] = np.asarray(cells.any(axis=0))
+        if not np.array_equal(cells, np.outer(rows, cols)):
+            return None  # not a box: left to the primary rule
+        decision = self.axis[self.decision]
+        levels = len(self.cube.levels[decision])
+        chosen = tuple(i for i in range(min(levels, 2)) if rows[i])
+        if len(chosen) < levels:
+            parts[decision] = chosen
+        if self.outcome is None:
+            if not cols.all():
+                return None
+        else:
+            axis = self.axis[self.outcome]
+            levels = len(self.cube.levels[axis])
+            chosen = tuple(i for i in range(min(levels, 3)) if cols[i])
+            if len(chosen) < levels:
+                parts[axis] = chosen
+        return tuple(sorted(parts.items()))
+
+    def sides(self, record: Mapping[str, Any]) -> list[tuple[Any, Any, float, float]] | None:
+        """Return the count pairs as ``(x, n, x value, n value)`` (``x``, ``n``: targets)."""
+        attributes = list(record.get("attributes") or ())
+        group = list(record.get("group") or ())
+        metric = record.get("metric")
+        if "profile_hits" in record:  # a random-sample size row
+            group = group if attributes else []
+            hits = self.box(_PROFILE, attributes, group, _SELECTED_HITS)
+            cases = self.box(_PROFILE, attributes, group, _SELECTED_OBSERVED)
+            present = self.box(_RANDOM, attributes, group, _OBSERVED)
+            population = self.box(_ALL, attributes, group, _EVERYONE)
+            if None in (hits, cases, present, population) or self.random is None:
+                return None
+            return [
+                ((hits, None), (cases, None), record["profile_hits"], record["profile_cases"]),
+                ((present, None), (present, None), record["present"], record["present"]),
+                (
+                    (population, None),
+                    (population, None),
+                    record["population"],
+                    record["population"],
+                ),
+            ]
+        if "group_numerator" not in record:
+            if "numerator" not in record or not isinstance(metric, str) or metric not in METRICS:
+                return None
+            m = METRICS[metric]
+            x = self.box(_PROFILE, attributes, group, m.numerator)
+            n = self.box(
+                _PROFILE,
+                [] if m.kind == "share" else attributes,
+                [] if m.kind == "share" else group,
+                m.denominator,
+            )
+            if x is None or n is None:
+                return None
+            return [((x, None), (n, None), record["numerator"], record["denominator"])]
+        reference = list(record.get("reference") or ())
+        rule = record.get("reference_rule")
+        values = (
+            record["group_numerator"],
+            record["group_denominator"],
+            record["reference_numerator"],
+            record["reference_denominator"],
+        )
+        if metric == "selection_share_vs_random_sample" and self.random is not None:
+            boxes = [
+                self.box(_PROFILE, attributes, group, _SELECTED),
+                self.box(_PROFILE, [], [], _SELECTED),
+                self.box(_RANDOM, attributes, group, _EVERYONE),
+                self.box(_RANDOM, [], [], _EVERYONE),
+            ]
+        elif metric == "hit_rate_vs_random_sample" and self.random is not None:
+            group = group if attributes else []
+            boxes = [
+                self.box(_PROFILE, attributes, group, _SELECTED_HITS),
+                self.box(_PROFILE, attributes, group, _SELECTED_OBSERVED),
+                self.box(_RANDOM, attributes, group, _HITS),
+                self.box(_RANDOM, attributes, group, _OBSERVED),
+            ]
+        elif isinstance(metric, str) and metric in METRICS and rule in _RULES:
+            m = METRICS[metric]
+            boxes = [
+                self.box(_PROFILE, attributes, group, m.numerator),
+                self.box(_PROFILE, attributes, group, m.denominator),
+            ]
+            if rule == "complement":
+                boxes += [
+                    self.box(_PROFILE, [], [], m.numerator),
+                    self.box(_PROFILE, [], [], m.denominator),
+                ]
+            else:
+                boxes += [
+                    self.box(_PROFILE, attributes, reference, m.numerator),
+                    self.box(_PROFILE, attributes, reference, m.denominator),
+                ]
+        else:
+            return None
+        if any(b is None for b in boxes):
+            return None
+        gx, gn, rx, rn = boxes
+        ref = ((rx, gx), (rn, gn)) if rule == "complement" else ((rx, None), (rn, None))
+        out = [((gx, None), (gn, None), values[0], values[1]), (*ref, values[2], values[3])]
+        # the published values must be the cube's: otherwise the record is not modelled
+        for (xp, xm), (np_, nm), xv, nv in out:
+            if xv is None or nv is None:
+                return None
+            if self._value(xp, xm) != xv or self._value(np_, nm) != nv:
+                return None
+        return out
+
+    def _value(self, plus: Any, minus: Any) -> int:
+        return self.cube.value(plus) - (self.cube.value(minus) if minus is not None else 0)
+
+
+def _modelled_records(
+    tree: Mapping[str, Any],
+) -> list[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
+    """Every record of the linked group tables, with its path in the tree."""
+    out: list[tuple[tuple[str | int, ...], Mapping[str, Any]]] = []
+    for key in ("comparisons", "rates"):
+        out += [((key, i), r) for i, r in enumerate(tree[key])]
+    out += [
+        (("sufficiency", i, "comparison"), r["comparison"])
+        for i, r in enumerate(tree["sufficiency"])
+    ]
+    for i, f in enumerate(tree["findings"]):
+        evidence = dict(f["evidence"])
+        subject = f["subject"]
+        if "group_numerator" in evidence and subject.get("metric"):
+            evidence.update(
+                metric=subject["metric"],
+                attributes=subject["attributes"],
+                group=subject["group"],
+                reference=subject["reference"],
+            )
+            out.append((("findings", i), evidence))
+    if tree.get("subgroups"):
+        out += [(("subgroups", "top", i), r) for i, r in enumerate(tree["subgroups"]["top"])]
+    suitability = tree.get("suitability")
+    if suitability:
+        if suitability.get("overall"):
+            out.append((("suitability", "overall"), suitability["overall"]))
+        out += [(("suitability", "by_group", i), r) for i, r in enumerate(suitability["by_group"])]
+        out += [
+            (("suitability", "sample_sizes", i), r)
+            for i, r in enumerate(suitability["sample_sizes"])
+        ]
+    return out
+
+
+def _disclosure_plan(
+    tree: Mapping[str, Any], cube: Cube | None, roles: Roles, threshold: int
+) -> _Plan:
+    """Choose the records to blank so that no suppressed count can be derived (secondary)."""
+    if cube is None:
+        return _Plan(frozenset(), 0, 0)
+    boxes = _Boxes(cube, roles)
+    records: dict[tuple[str | int, ...], list[Any]] = {}
+    primary: dict[tuple[str | int, ...], list[Any]] = {}
+    targets: list[Target] = []
+    for path, record in _modelled_records(tree):
+        sides = boxes.sides(record)
+        if sides is None:
+            continue
+        published = []
+        for x, n, xv, nv in sides:
+            published += [b for b in (*x, *n) if b is not None]
+            if is_small(xv, nv, threshold=threshold):
+                primary.setdefault(path, []).extend(b for b in (*x, *n) if b is not None)
+                for (plus, minus), value in ((x, xv), (n, nv)):
+                    if 0 < value < threshold:
+                        targets.append(Target(plus, minus))
+                if 0 < nv - xv < threshold and x[1] is None and n[1] is None and x[0] != n[0]:
+                    targets.append(Target(n[0], x[0]))
+        records[path] = published
+    # Totals (no group attribute fixed) are published in every report's header.
+    groups = len(roles.groups)
+    always: set[Any] = {()}
+    if boxes.random is not None:
+        axis = boxes.axis[boxes.random]
+        always |= {((axis, (0,)),), ((axis, (1,)),)}
+    always |= {b for bs in records.values() for b in bs if all(a >= groups for a, _ in b)}
+    unique = list(dict.fromkeys(targets))
+    # Beyond this many cells (order 4 and up) the attacker's programmes are too large to
+    # solve for every target: the hypercube pass still runs, and the targets are reported
+    # as unprotected in the output check instead of being assumed safe.
+    budget = 0 if cube.counts.size > _MAX_LP_CELLS else MAX_SOLVES
+    result = protect(
+        cube,
+        records,
+        always=always,
+        primary=primary,
+        targets=unique,
+        protection=threshold,
+        max_solves=budget,
+    )
+    forced = frozenset(result.suppressed)
+    secondary = len({p[:2] for p in forced if p not in primary and p[0] != "findings"})
+    return _Plan(forced, secondary, len(result.unprotectable))
 
 
 def _fingerprint(data: object) -> str:
@@ -967,4 +1266,5 @@ def audit(
         config=settings,
         language=lang,
         _plan=plan,
+        _cube=_cube_of(table),
     )

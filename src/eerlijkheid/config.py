@@ -44,6 +44,7 @@ from typing import Literal, overload
 import numpy as np
 from numpy.typing import NDArray
 
+from eerlijkheid.disclosure import MIN_THRESHOLD
 from eerlijkheid.exceptions import RoleError
 from eerlijkheid.i18n import message
 
@@ -480,7 +481,8 @@ class AuditConfig:
     power : float
         Required power to detect ``detectable_ratio``.
     suppression_threshold : int
-        Cells with fewer cases are suppressed in every rendered output.
+        Cells with fewer cases are suppressed in every rendered output; at least
+        :data:`eerlijkheid.disclosure.MIN_THRESHOLD` (5): ``0`` is an error.
     inputs : tuple of str
         Input variables of the model or rule set (for the direct-grounds check).  When the
         audit gets rows, every input must be a column (else a
@@ -538,8 +540,10 @@ class AuditConfig:
             ("detectable_ratio", 1.0 < self.detectable_ratio < math.inf, "1 < x < inf"),
             (
                 "suppression_threshold",
-                isinstance(self.suppression_threshold, int) and self.suppression_threshold >= 0,
-                "0, 1, 2, ...",
+                isinstance(self.suppression_threshold, int)
+                and not isinstance(self.suppression_threshold, bool)
+                and self.suppression_threshold >= MIN_THRESHOLD,
+                f"{MIN_THRESHOLD}, {MIN_THRESHOLD + 1}, {MIN_THRESHOLD + 2}, ...",
             ),
             ("row_analyses", isinstance(self.row_analyses, bool), "true, false"),
             ("compare_with_rest", isinstance(self.compare_with_rest, bool), "true, false"),

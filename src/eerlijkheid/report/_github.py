@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.gate import Gate, GateReport
-from eerlijkheid.report._json import Diagnostic, View, build_view
+from eerlijkheid.report._json import Diagnostic, View, build_view, output_check
 
 __all__ = ["escape_data", "escape_property", "render_github"]
 
@@ -132,4 +132,7 @@ def render_github(
                 key, code=e.code, subject=view.entry_subject(e) or "—", fingerprint=e.fingerprint
             )
             lines.append(_command(level, f"{e.code} baseline", text))
+    lines.append(
+        _command("notice", "eerlijkheid", output_check(view.data["suppression"], view.language))
+    )
     return "".join(line + "\n" for line in lines)

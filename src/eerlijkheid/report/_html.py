@@ -35,6 +35,7 @@ charts of the process chain are built by :func:`_chain_charts`: each panel is a
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from eerlijkheid.config import SeverityThresholds
-from eerlijkheid.disclosure import is_small
+from eerlijkheid.disclosure import neutralise_tree
 from eerlijkheid.findings import CERTAINTIES, CODES, SEVERITY_ORDER, metric_label_key
 from eerlijkheid.i18n import LANGUAGES, message
+from eerlijkheid.metrics import METRICS
+from eerlijkheid.report._json import output_check
 from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
 from eerlijkheid.report._sufficiency import SufficiencyTable, sufficiency_tables
 from eerlijkheid.stats import proportion_interval
@@ -146,8 +149,32 @@ class _Format:
         return self.t("html-not-defined")
 
 
+#: First strong isolate and pop directional isolate: a label cannot reorder its
+#: surroundings (the plain-text form of ``<bdi>``; text nodes get ``<bdi>`` itself).
+_FSI, _PDI = "\u2068", "\u2069"
+_ISOLATED = re.compile(f"{_FSI}([^{_FSI}{_PDI}<>]*){_PDI}")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+#: Elements whose content is not HTML text (no ``<bdi>`` inside them).
+_RAW = re.compile(r"(<svg\b.*?</svg>|<title>.*?</title>|<style\b.*?</style>)", re.DOTALL)
+
+
 def _labels(labels: Sequence[str]) -> str:
-    return " × ".join(str(label) for label in labels)
+    """Join labels, isolated: a right-to-left label cannot reorder the numbers around it."""
+    return _FSI + " × ".join(str(label) for label in labels) + _PDI
+
+
+def _bdi(page: str) -> str:
+    """Turn the isolated labels in text nodes into ``<bdi>`` elements."""
+
+    def text_node(match: re.Match[str]) -> str:
+        return ">" + _ISOLATED.sub(r"<bdi>\1</bdi>", match.group(1)) + "<"
+
+    pieces = _RAW.split(page)
+    page = "".join(
+        piece if i % 2 else _TEXT_NODE.sub(text_node, piece) for i, piece in enumerate(pieces)
+    )
+    # in attributes, titles and charts the labels are already neutralised: no marks left
+    return page.replace(_FSI, "").replace(_PDI, "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -305,18 +332,8 @@ def _also_in(ev: Record, fmt: _Format, suppressed: bool) -> tuple[_AlsoIn, ...]:
 
 
 def _is_suppressed(record: Record, threshold: int) -> bool:
-    """Return whether a finding must be shown without numbers.
-
-    ``to_dict`` marks records with small group/reference cells; the count of missing
-    labels (EE402) is a pair it does not know, so it is checked here as well.
-    """
-    if record.get("suppressed"):
-        return True
-    evidence = record["evidence"]
-    missing, total = evidence.get("missing"), evidence.get("total")
-    if missing is None or total is None:
-        return False
-    return is_small(missing, total, threshold=threshold)
+    """Return whether a finding must be shown without numbers (as ``to_dict`` decided)."""
+    return bool(record.get("suppressed"))
 
 
 def _finding_message(record: Record, fmt: _Format, suppressed: bool) -> str:
@@ -487,7 +504,8 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
     suppressed = _is_suppressed(record, fmt.threshold)
     metric = subject.get("metric")
     rate_label = ""
-    if "group_numerator" in ev:
+    compared = suppressed and subject.get("group") and subject.get("reference")
+    if "group_numerator" in ev or (compared and metric in METRICS):
         sides = _sides(record, data, fmt, suppressed)
         stats = _comparison_stat(ev, fmt, suppressed) + _comparison_stats(
             ev, fmt, suppressed, data["config"]
@@ -506,8 +524,8 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
         anchor=f"f-{record['fingerprint']}",
         code=record["code"],
         name=registered.name if registered is not None else str(record["name"]),
-        severity=record["severity"],
-        certainty=record["certainty"],
+        severity=record["severity"] or "suppressed",
+        certainty=record["certainty"] or "suppressed",
         message=_finding_message(record, fmt, suppressed),
         suppressed=suppressed,
         attributes=_labels(subject["attributes"]),
@@ -1590,14 +1608,20 @@ def render_html(
                 value=repr(language),
             )
         )
-    data = result.to_dict(suppress=True, threshold=threshold)
+    # labels are user data: control and format characters become visible escapes
+    data = neutralise_tree(result.to_dict(suppress=True, threshold=threshold))
     limit = int(data["suppression"]["threshold"])
     fmt = _Format(language=lang, threshold=limit)
     texts = _Texts(data, lang)
 
     findings = {r["fingerprint"]: _finding(r, data, fmt, texts) for r in data["findings"]}
     ordered = tuple(findings.values())
-    counts = [(s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES]
+    counts: list[tuple[str, int]] = [
+        (s, sum(f.severity == s for f in ordered)) for s in _SEVERITIES
+    ]
+    hidden = sum(f.severity == "suppressed" for f in ordered)
+    if hidden:  # their grades are not published, not even in the totals per grade
+        counts.append(("suppressed", hidden))
     parts, others = _parts(data, findings, fmt, texts)
     tables = sufficiency_tables(data, lang)
     parts = tuple(
@@ -1608,33 +1632,36 @@ def render_html(
     provenance = data["provenance"]
 
     template = _ENV.get_template("report.html.j2")
-    return template.render(
-        t=fmt.t,
-        lang=lang,
-        decision=data["roles"]["decision"],
-        version=provenance["library_version"],
-        provenance=fmt.t(
-            "html-provenance",
+    return _bdi(
+        template.render(
+            t=fmt.t,
+            lang=lang,
+            decision=data["roles"]["decision"],
             version=provenance["library_version"],
-            schema=provenance["schema_version"],
-            config=provenance["config_fingerprint"],
-            data=provenance["data_fingerprint"],
-            catalogue=provenance["catalogue_version"],
-            backend=provenance["backend"],
-        ),
-        audited=_audited(data, fmt),
-        counts=counts,
-        total=len(ordered),
-        suppressed_count=sum(f.suppressed for f in ordered),
-        top=_top(ordered),
-        parts=parts,
-        others=others,
-        charts=charts,
-        chain=_chain_charts(data, fmt),
-        search=_search(data, fmt),
-        random_sample=data["roles"]["random_sample"],
-        level=fmt.level(data["config"]["confidence_level"]),
-        unanswered=_unanswered(data, texts),
-        methods=_methods(data, fmt),
-        threshold=limit,
+            provenance=fmt.t(
+                "html-provenance",
+                version=provenance["library_version"],
+                schema=provenance["schema_version"],
+                config=provenance["config_fingerprint"],
+                data=provenance["data_fingerprint"],
+                catalogue=provenance["catalogue_version"],
+                backend=provenance["backend"],
+            ),
+            audited=_audited(data, fmt),
+            counts=counts,
+            total=len(ordered),
+            suppressed_count=sum(f.suppressed for f in ordered),
+            top=_top(ordered),
+            parts=parts,
+            others=others,
+            charts=charts,
+            chain=_chain_charts(data, fmt),
+            search=_search(data, fmt),
+            random_sample=data["roles"]["random_sample"],
+            level=fmt.level(data["config"]["confidence_level"]),
+            unanswered=_unanswered(data, texts),
+            methods=_methods(data, fmt),
+            threshold=limit,
+            output_check=output_check(data["suppression"], lang),
+        )
     )

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +33,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from eerlijkheid.audit import AuditResult
+from eerlijkheid.disclosure import is_hidden_character, neutralise_tree
 from eerlijkheid.gate import BaselineEntry, Gate, GateReport, Status, evaluate
 from eerlijkheid.i18n import message
 from eerlijkheid.toets import load_catalogue
@@ -65,6 +67,52 @@ def publishable(result: AuditResult, *, threshold: int | None = None) -> dict[st
     return result.to_dict(suppress=True, threshold=threshold)
 
 
+def output_check(summary: Mapping[str, Any], language: str) -> str:
+    """Return the output-checking summary in one sentence (as ACRO reports it).
+
+    Examples
+    --------
+    >>> output_check({"applied": False, "threshold": 10}, "en")
+    'Output check: NOT applied; this output is for internal use only.'
+    """
+    if not summary.get("applied"):
+        return message("fmt-output-check-off", language=language)
+    return message(
+        "fmt-output-check",
+        language=language,
+        rule=summary.get("rule", "threshold"),
+        threshold=summary["threshold"],
+        protection=summary.get("protection", summary["threshold"]),
+        records=summary.get("records", 0),
+        primary=summary.get("primary", 0),
+        secondary=summary.get("secondary", 0),
+        derived=summary.get("derived", 0),
+        findings=summary.get("findings", 0),
+        checked=", ".join(summary.get("checked", ())),
+    )
+
+
+#: Candidates for a hidden character (anything but printable ASCII and the layout of
+#: the document); :func:`eerlijkheid.disclosure.is_hidden_character` decides.
+_CANDIDATE = re.compile(r"[^\x20-\x7e\n]")
+
+
+def _escape_hidden(text: str) -> str:
+    """Write control and format characters as JSON escapes (the data is unchanged)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if not is_hidden_character(char):
+            return char
+        code = ord(char)
+        if code > 0xFFFF:  # a surrogate pair, as JSON writes it
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return _CANDIDATE.sub(escape, text)
+
+
 def render_json(result: AuditResult, *, threshold: int | None = None) -> str:
     """Render the audit as canonical, publishable JSON (small cells suppressed).
 
@@ -92,13 +140,14 @@ def render_json(result: AuditResult, *, threshold: int | None = None) -> str:
     >>> data["schema_version"], data["suppression"]
     (1, {'applied': True, 'threshold': 10})
     """
-    return json.dumps(
+    text = json.dumps(
         publishable(result, threshold=threshold),
         indent=2,
         sort_keys=True,
         ensure_ascii=False,
         allow_nan=False,
     )
+    return _escape_hidden(text)
 
 
 @cache
@@ -200,13 +249,15 @@ class Diagnostic:
 
     @property
     def severity(self) -> str:
-        """How large."""
-        return str(self.record["severity"])
+        """How large (``"suppressed"`` when the finding is not published)."""
+        severity = self.record["severity"]
+        return "suppressed" if severity is None else str(severity)
 
     @property
     def certainty(self) -> str:
-        """How sure."""
-        return str(self.record["certainty"])
+        """How sure (``"suppressed"`` when the finding is not published)."""
+        certainty = self.record["certainty"]
+        return "suppressed" if certainty is None else str(certainty)
 
     @property
     def fingerprint(self) -> str:
@@ -348,7 +399,8 @@ def build_view(
                 gate=_describe(gate),
             )
         )
-    data = publishable(result, threshold=threshold)
+    # labels are user data: control and format characters become visible escapes
+    data = neutralise_tree(publishable(result, threshold=threshold))
     statuses: dict[str, Status] = {}
     if report is not None:
         statuses = {f.fingerprint: s for f, s in report.statuses}

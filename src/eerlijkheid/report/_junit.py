@@ -22,7 +22,14 @@ import xml.etree.ElementTree as ET
 
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.gate import Gate, GateReport
-from eerlijkheid.report._json import Diagnostic, View, build_view, evidence_text, part_title
+from eerlijkheid.report._json import (
+    Diagnostic,
+    View,
+    build_view,
+    evidence_text,
+    output_check,
+    part_title,
+)
 
 __all__ = ["render_junit"]
 
@@ -131,6 +138,7 @@ def render_junit(
     view = build_view(result, function="render_junit", gate=gate, report=report, language=language)
     by_fingerprint = {d.fingerprint: d for d in view.diagnostics}
     root = ET.Element("testsuites", {"name": "eerlijkheid"})
+    checked = _clean(output_check(view.data["suppression"], view.language))
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     parts_of: dict[str, list[str]] = {}
     for record in view.data["coverage"]:
@@ -140,6 +148,11 @@ def render_junit(
         part = str(record["part"])
         suite = ET.SubElement(
             root, "testsuite", {"name": _clean(f"{part} {part_title(record, view)}")}
+        )
+        ET.SubElement(
+            ET.SubElement(suite, "properties"),
+            "property",
+            {"name": "output_check", "value": checked},
         )
         diagnostics = [
             by_fingerprint[fp]

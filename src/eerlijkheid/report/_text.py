@@ -22,7 +22,14 @@ from collections.abc import Sequence
 
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.gate import Gate, GateReport
-from eerlijkheid.report._json import Diagnostic, View, build_view, summary_line, verdict_line
+from eerlijkheid.report._json import (
+    Diagnostic,
+    View,
+    build_view,
+    output_check,
+    summary_line,
+    verdict_line,
+)
 from eerlijkheid.report._sufficiency import CODE as SUFFICIENCY_CODE
 from eerlijkheid.report._sufficiency import SufficiencyTable, sufficiency_tables
 
@@ -145,6 +152,7 @@ def render_text(
             )
     if lines:
         lines.append("")
+    lines.append(output_check(view.data["suppression"], view.language))
     lines.append(summary_line(view))
     lines.append(_paint(verdict_line(view), "pass" if view.passed else "fail", color))
     return "\n".join(lines) + "\n"
