@@ -56,6 +56,7 @@ from eerlijkheid.findings import (
     group_findings,
     proxy_findings,
 )
+from eerlijkheid.findings._rules import resolve_explained
 from eerlijkheid.i18n import get_language, message
 from eerlijkheid.ingest import (
     column_names,
@@ -337,8 +338,15 @@ class AuditResult:
                 "common_odds_ratio_low": ci.low,
                 "common_odds_ratio_high": ci.high,
                 "homogeneity_pvalue": mh.homogeneity_pvalue,
+                "homogeneity_pvalue_adjusted": s.homogeneity_pvalue_adjusted,
                 "strata_used": mh.n_strata_used,
                 "method": mh.method,
+                "attributes": s.attributes,
+                "rate_ratio": s.rate_ratio,
+                "rate_ratio_low": s.rate_ratio_interval.low,
+                "rate_ratio_high": s.rate_ratio_interval.high,
+                "strata": s.strata,
+                "selected_in_one_stratum": s.selected_in_one_stratum,
             }
 
         data = {
@@ -371,6 +379,8 @@ class AuditResult:
         result["suppression"] = {"applied": suppress, "threshold": limit}
         for key in ("comparisons", "rates", "stratified", "sufficiency"):
             result[key] = [_suppressed(r, limit if suppress else 0) for r in result[key]]
+        for record in result["stratified"]:  # each stratum's counts are cells of their own
+            record["strata"] = _suppress_tree(record["strata"], limit if suppress else 0)
         for key in (
             "chain",
             "discretion",
@@ -884,7 +894,7 @@ def audit(
                 max_rows=settings.max_rows,
                 seed=settings.seed,
             )
-    findings = tuple(
+    findings = resolve_explained(
         sorted(
             derive_findings(
                 table=table,
@@ -902,6 +912,7 @@ def audit(
                 scores=scores,
                 config=settings,
                 language=lang,
+                decision=table.names_with_role(Role.DECISION)[0],
             )
             + group_findings(scan=subgroups, clusters=clusters, config=settings, language=lang)
             + proxy_findings(proxies=proxies, config=settings, language=lang),
