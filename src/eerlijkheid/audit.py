@@ -618,12 +618,20 @@ def _table_fingerprint(table: CountTable) -> str:
 
 
 def _available(table: CountTable, config: AuditConfig, *, features: bool) -> set[str]:
+    """Return the data roles (:data:`~eerlijkheid.toets.DATA_ROLES`) this audit was given.
+
+    A score (its bands) and a handler make the discretion question answerable; two or
+    more group attributes (intersections, the subgroup scan) or per-case features
+    (clusters) make the unnamed-groups question answerable (``group_combinations``).
+    """
     available = {"decision", "groups"}
     role_names = {
         Role.OUTCOME: "outcome",
         Role.RANDOM_SAMPLE: "random_sample",
         Role.STAGE: "stages",
         Role.STRATUM: "strata",
+        Role.SCORE_BAND: "score",
+        Role.HANDLER: "handler",
     }
     for dim in table.dimensions:
         if dim.role in role_names:
@@ -631,7 +639,9 @@ def _available(table: CountTable, config: AuditConfig, *, features: bool) -> set
     if config.inputs:
         available.add("inputs")
     if features:
-        available.add("features")
+        available.update(("features", "group_combinations"))
+    if len(table.groups) >= 2:
+        available.add("group_combinations")
     return available
 
 
