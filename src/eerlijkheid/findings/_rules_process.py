@@ -334,7 +334,7 @@ def _suitability(
                     "EE524",
                     severity=None,
                     certainty=certainty_of(o.test.pvalue, o.pvalue_adjusted, alpha=config.alpha),
-                    subject=Subject(metric="precision", reference=("aselect",)),
+                    subject=Subject(metric="precision", group=o.group, reference=("aselect",)),
                     evidence=disparity_evidence(o),
                     language=language,
                     profile=Pct(o.group_value),
