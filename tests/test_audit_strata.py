@@ -275,3 +275,53 @@ def test_wmo_coverage_reflects_the_roles_given(wmo):
     plan = {p.question: p for p in wmo.plan()}
     assert plan["v-beleidsvrijheid"].answerable  # score and handler given
     assert plan["v-onbenoemde-groepen"].answerable  # four group attributes
+
+
+def test_strata_that_differ_are_shown_per_stratum_without_shared_data():
+    # 'hoog': 40% vs 10% (4x); 'laag': 10% vs 10% (1x) -- one common number hides it.
+    cells = _cells(
+        [
+            ("a", "hoog", 201, 503),
+            ("b", "hoog", 51, 509),
+            ("a", "laag", 52, 521),
+            ("b", "laag", 53, 527),
+        ]
+    )
+    result = ee.audit(
+        cells,
+        decision="d",
+        groups="g",
+        strata="s",
+        count="n",
+        reference={"g": "b"},
+        language="en",
+    )
+    (hides,) = [f for f in result.findings if f.code == "EE303"]
+    high = (201 / 503) / (51 / 509)
+    low = (52 / 521) / (53 / 527)
+    assert hides.severity == "high"
+    assert hides.evidence["stratum_ratio[hoog]"] == pytest.approx(high)
+    assert hides.evidence["stratum_ratio[laag]"] == pytest.approx(low)
+    assert f"'hoog' {high:.2f}×" in hides.message and f"'laag' {low:.2f}×" in hides.message
+
+
+def test_json_with_strata_follows_the_schema(wmo):
+    from jsonschema import Draft202012Validator
+
+    from eerlijkheid.report import schema
+
+    cells = _cells(
+        [("a", "x", 64, 410), ("b", "x", 42, 105), ("a", "y", 11, 110), ("b", "y", 41, 410)]
+    )
+    result = ee.audit(cells, decision="d", groups="g", strata="s", count="n")
+    validator = Draft202012Validator(schema())
+    validator.validate(result.to_dict())
+    validator.validate(wmo.to_dict())
+
+
+def test_methods_do_not_say_no_strata_beside_a_comparison_at_equal_risk(wmo):
+    from eerlijkheid.report import render_html
+
+    html = render_html(wmo, language="en")
+    assert "this audit had no strata" not in html
+    assert "urgentiescore (score bands: groups compared at equal risk)" in html
