@@ -325,3 +325,20 @@ def test_methods_do_not_say_no_strata_beside_a_comparison_at_equal_risk(wmo):
     html = render_html(wmo, language="en")
     assert "this audit had no strata" not in html
     assert "urgentiescore (score bands: groups compared at equal risk)" in html
+
+
+def test_strata_that_are_the_decision_rule_explain_nothing():
+    # Selected exactly when 'hoog' (a profile that selects by band): within the bands
+    # nothing varies, the CMH test is undefined, and the crude gap stays an EE201.
+    cells = _cells(
+        [
+            ("a", "hoog", 301, 301),
+            ("b", "hoog", 101, 101),
+            ("a", "laag", 0, 699),
+            ("b", "laag", 0, 899),
+        ]
+    )
+    result = ee.audit(cells, decision="d", groups="g", strata="s", count="n", reference={"g": "b"})
+    codes = {f.code for f in result.findings}
+    assert "EE201" in codes
+    assert not codes & {"EE301", "EE302"}

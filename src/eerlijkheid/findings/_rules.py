@@ -38,7 +38,9 @@ Rules, in the words of the audit:
 * **EE301 / EE302** — a crude disparity that is established and material survives the
   stratum (EE301: the Mantel–Haenszel rate ratio, the crude ratio's scale, is significant
   after adjustment, material and points the same way; graded on it) or disappears within
-  it (EE302, ``info``; :func:`resolve_explained` then drops the crude EE201).
+  it (EE302, ``info``; :func:`resolve_explained` then drops the crude EE201): not material
+  within the strata, the CMH test defined (a stratum with both decisions) and the
+  within-strata interval excluding the crude ratio.  Otherwise neither (the EE201 stays).
 * **EE303** — the strata differ (Breslow–Day, adjusted, below ``alpha``; the largest
   stratum ratio at least ``thresholds.low`` times the smallest) and a stratum shows a
   harmful ratio whose interval excludes 1: one common number hides it; graded by the
@@ -547,6 +549,17 @@ def _survives(s: StratifiedComparison, config: AuditConfig) -> bool:
     return bool(s.pvalue_adjusted < config.alpha) and size != "info" and same_way
 
 
+def _informative(pvalue: float, low: float, high: float, crude_ratio: float) -> bool:
+    """Say whether a within-strata estimate can speak about the crude gap at all.
+
+    The CMH test must be defined (a stratum with both decisions: when every stratum has
+    only one decision, the strata *are* the decision rule, e.g. a profile that selects by
+    score band, and cannot explain anything) and the within-strata interval must exclude
+    the crude ratio (else holding the factor equal did not measurably move the estimate).
+    """
+    return math.isfinite(pvalue) and not (low <= crude_ratio <= high)
+
+
 def _stratum_items(s: StratifiedComparison) -> Listed:
     return Listed(
         tuple(
@@ -608,7 +621,10 @@ def _strata_findings(
             "stratum": s.stratum,
         }
         survives = _survives(s, config)
-        out.append(
+        explained = not survives and _informative(
+            mh.pvalue, s.rate_ratio_interval.low, s.rate_ratio_interval.high, s.crude.ratio
+        )
+        out += [
             _finding(
                 "EE301" if survives else "EE302",
                 severity=severity_of_ratio(s.rate_ratio, low=t.low, medium=t.medium, high=t.high)
@@ -625,7 +641,7 @@ def _strata_findings(
                 high=Num(s.rate_ratio_interval.high),
                 pvalue=Num(s.pvalue_adjusted, 3),
             )
-        )
+        ][: 1 if survives or explained else 0]
         # EE303: the strata differ; the common number hides the stratum where it is largest.
         ratios = [e.ratio for e in s.strata if math.isfinite(e.ratio) and e.ratio > 0]
         spread = max(ratios) / min(ratios) if len(ratios) >= 2 else float("nan")

@@ -52,6 +52,7 @@ from eerlijkheid.findings._rules import (
     Num,
     Pct,
     _finding,
+    _informative,
     _labels,
     _material,
     disparity_evidence,
@@ -179,6 +180,11 @@ def _discretion(
             crude = _material(c.crude, config)
             if evidence.reached is not None or crude is None or crude[1] != "established":
                 continue
+            interval_rr = c.rate_ratio_interval
+            if not _informative(
+                c.stratified.pvalue, interval_rr.low, interval_rr.high, c.crude.ratio
+            ):
+                continue  # e.g. a profile that selects by score band: the score is the rule
             out.append(
                 _finding(
                     "EE302",
