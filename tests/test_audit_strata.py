@@ -342,3 +342,31 @@ def test_strata_that_are_the_decision_rule_explain_nothing():
     codes = {f.code for f in result.findings}
     assert "EE201" in codes
     assert not codes & {"EE301", "EE302"}
+
+
+def test_a_stratum_with_a_small_cell_is_named_but_not_shown():
+    cells = _cells(
+        [
+            ("a", "hoog", 201, 503),
+            ("b", "hoog", 51, 509),
+            ("a", "laag", 52, 521),
+            ("b", "laag", 53, 527),
+            ("a", "klein", 3, 41),
+            ("b", "klein", 12, 43),
+        ]
+    )
+    result = ee.audit(
+        cells,
+        decision="d",
+        groups="g",
+        strata="s",
+        count="n",
+        reference={"g": "b"},
+        language="en",
+    )
+    (hides,) = [f for f in result.findings if f.code == "EE303"]
+    assert "'klein' (small counts, not shown)" in hides.message
+    assert "7.3%" not in hides.message  # 3 of 41
+    record = result.to_dict()["stratified"][0]
+    (small,) = [r for r in record["strata"] if r["level"] == "klein"]
+    assert small["suppressed"] and small["group_numerator"] is None

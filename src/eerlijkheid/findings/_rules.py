@@ -560,9 +560,17 @@ def _informative(pvalue: float, low: float, high: float, crude_ratio: float) -> 
     return math.isfinite(pvalue) and not (low <= crude_ratio <= high)
 
 
-def _stratum_items(s: StratifiedComparison) -> Listed:
-    return Listed(
-        tuple(
+def _stratum_items(s: StratifiedComparison, threshold: int) -> Listed:
+    """Each stratum's ratio and rates; a stratum with a small cell only by name."""
+    items = []
+    for e in s.strata:
+        small = is_small(e.group_numerator, e.group_denominator, threshold=threshold) or is_small(
+            e.reference_numerator, e.reference_denominator, threshold=threshold
+        )
+        if small:
+            items.append(Msg("stratum-estimate-suppressed", (("level", e.level),)))
+            continue
+        items.append(
             Msg(
                 "stratum-estimate",
                 (
@@ -572,9 +580,8 @@ def _stratum_items(s: StratifiedComparison) -> Listed:
                     ("reference_value", Pct(e.reference_value)),
                 ),
             )
-            for e in s.strata
         )
-    )
+    return Listed(tuple(items))
 
 
 def _strata_findings(
@@ -665,7 +672,7 @@ def _strata_findings(
                     language=language,
                     **names,
                     pvalue=Num(s.homogeneity_pvalue_adjusted, 3),
-                    strata=_stratum_items(s),
+                    strata=_stratum_items(s, config.suppression_threshold),
                 )
             )
         if s.selected_in_one_stratum is not None:
