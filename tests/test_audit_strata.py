@@ -370,3 +370,30 @@ def test_a_stratum_with_a_small_cell_is_named_but_not_shown():
     record = result.to_dict()["stratified"][0]
     (small,) = [r for r in record["strata"] if r["level"] == "klein"]
     assert small["suppressed"] and small["group_numerator"] is None
+
+
+def test_at_equal_risk_with_every_decision_in_one_band_is_said():
+    # Decisions only in the top score band: 'at equal risk' is the comparison in that band.
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "g": ["a"] * n + ["b"] * n,
+            "score": ([0.9] * 200 + [0.1] * 200) * 2,
+            "d": [1] * 120 + [0] * 80 + [0] * 200 + [1] * 60 + [0] * 140 + [0] * 200,
+        }
+    )
+    result = ee.audit(
+        frame,
+        decision="d",
+        groups="g",
+        score="score",
+        score_edges=[0.0, 0.5, 1.0],
+        reference={"g": "b"},
+        language="en",
+    )
+    (equal,) = result.discretion.equal_risk
+    (top,) = [e for e in equal.strata if e.group_numerator]
+    assert equal.selected_in_one_stratum == top.level
+    assert top.ratio == pytest.approx(2.0)  # 120/200 against 60/200
+    (warning,) = [f for f in result.findings if f.code == "EE304"]
+    assert warning.subject.column == "score" and warning.evidence["level"] == top.level

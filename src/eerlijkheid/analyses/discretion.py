@@ -97,7 +97,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from eerlijkheid.analyses.strata import stratum_arms
+from eerlijkheid.analyses.strata import StratumEstimate, stratum_arms, stratum_estimates
 from eerlijkheid.config import AuditConfig, Role, ratio_size, reaches_threshold
 from eerlijkheid.counts import CountTable
 from eerlijkheid.exceptions import ConfigError
@@ -343,6 +343,11 @@ class EqualRiskComparison:
         CMH p-value adjusted over the family (all groups of the attribute).
     material : bool
         See the module docstring.
+    strata : tuple of StratumEstimate
+        Per risk level with cases: both rates and their ratio.
+    selected_in_one_stratum : str or None
+        The one risk level that holds every case with the decision, when more than one
+        level has cases ("at equal risk" is then the comparison within that level).
     """
 
     attribute: str
@@ -357,6 +362,8 @@ class EqualRiskComparison:
     odds_ratio_interval: ConfidenceInterval
     pvalue_adjusted: float
     material: bool
+    strata: tuple[StratumEstimate, ...] = ()
+    selected_in_one_stratum: str | None = None
 
     @property
     def common_odds_ratio(self) -> float:
@@ -532,7 +539,15 @@ def _equal_risk(
 ) -> tuple[EqualRiskComparison, ...]:
     out: list[EqualRiskComparison] = []
     for grouping, crude in crude_by_grouping.items():
-        results: list[tuple[Disparity, MantelHaenszelResult, float, ConfidenceInterval]] = []
+        results: list[
+            tuple[
+                Disparity,
+                MantelHaenszelResult,
+                float,
+                ConfidenceInterval,
+                tuple[tuple[StratumEstimate, ...], str | None],
+            ]
+        ] = []
         for comparison in crude:
             arms = stratum_arms(source, comparison, risk, decision)
             if arms is None:
@@ -544,6 +559,7 @@ def _equal_risk(
                     mantel_haenszel(*arms),
                     float(ratio),
                     ConfidenceInterval(float(low), float(high)),
+                    stratum_estimates(source.levels(risk), arms, config.confidence_level),
                 )
             )
         adjusted = adjust_pvalues(
@@ -565,8 +581,12 @@ def _equal_risk(
                 ),
                 pvalue_adjusted=float(p),
                 material=bool(p < config.alpha) and _reaches(ratio, config.thresholds.low),
+                strata=estimates,
+                selected_in_one_stratum=one,
             )
-            for (comparison, result, ratio, interval), p in zip(results, adjusted, strict=True)
+            for (comparison, result, ratio, interval, (estimates, one)), p in zip(
+                results, adjusted, strict=True
+            )
         )
     return tuple(out)
 

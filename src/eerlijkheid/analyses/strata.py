@@ -60,7 +60,13 @@ from eerlijkheid.stats import (
     ratio_interval,
 )
 
-__all__ = ["StratifiedComparison", "StratumEstimate", "analyse_strata", "stratum_arms"]
+__all__ = [
+    "StratifiedComparison",
+    "StratumEstimate",
+    "analyse_strata",
+    "stratum_arms",
+    "stratum_estimates",
+]
 
 
 @dataclass(frozen=True)
@@ -196,11 +202,29 @@ def stratum_arms(
     return g[:, 1], g.sum(axis=1), r[:, 1], r.sum(axis=1)
 
 
-def _estimates(
+def stratum_estimates(
     levels: Sequence[str],
     arms: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     confidence_level: float,
 ) -> tuple[tuple[StratumEstimate, ...], str | None]:
+    """Return each stratum's estimate and the one level holding every selection, if so.
+
+    Parameters
+    ----------
+    levels : sequence of str
+        The stratum's level labels.
+    arms : tuple of four arrays
+        As returned by :func:`stratum_arms`.
+    confidence_level : float
+        Level of the per-stratum ratio intervals.
+
+    Returns
+    -------
+    estimates : tuple of StratumEstimate
+        One per level with cases in either arm.
+    selected_in_one_stratum : str or None
+        The only level with selected cases, when more than one level has cases.
+    """
     a, n1, c, n0 = arms
     low, high = ratio_interval(a, n1, c, n0, confidence_level=confidence_level)
     out: list[StratumEstimate] = []
@@ -279,7 +303,7 @@ def analyse_strata(table: CountTable, config: AuditConfig) -> tuple[StratifiedCo
                         mantel_haenszel(*arms),
                         float(ratio),
                         ConfidenceInterval(float(low), float(high)),
-                        _estimates(levels, arms, config.confidence_level),
+                        stratum_estimates(levels, arms, config.confidence_level),
                     )
                 )
             adjusted = adjust_pvalues(

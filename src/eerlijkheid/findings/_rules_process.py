@@ -37,6 +37,7 @@ from eerlijkheid.analyses import (
     ScoreEvidence,
     SuitabilityEvidence,
 )
+from eerlijkheid.analyses.discretion import EqualRiskComparison
 from eerlijkheid.analyses.necessity import AblationEvidence, AdjustedSelectionEvidence
 from eerlijkheid.config import AuditConfig
 from eerlijkheid.findings._model import (
@@ -149,6 +150,40 @@ def _chain(chain: ChainEvidence, config: AuditConfig, language: str) -> list[Fin
     return out
 
 
+def _one_band(
+    c: EqualRiskComparison,
+    subject: Subject,
+    evidence: dict[str, EvidenceValue],
+    names: dict[str, str],
+    language: str,
+) -> list[Finding]:
+    """EE304 beside an EE511 / EE302 whose decisions all fall in one risk level."""
+    only = [e for e in c.strata if e.level == c.selected_in_one_stratum]
+    if not only:
+        return []
+    (e,) = only
+    return [
+        _finding(
+            "EE304",
+            severity=None,
+            certainty="not-applicable",
+            subject=subject,
+            evidence={
+                **evidence,
+                "level": e.level,
+                "level_ratio": e.ratio,
+                "level_ratio_low": e.ratio_low,
+                "level_ratio_high": e.ratio_high,
+            },
+            language=language,
+            **names,
+            stratum=c.risk,
+            level=e.level,
+            ratio=Num(e.ratio),
+        )
+    ]
+
+
 def _discretion(
     evidence: DiscretionEvidence, config: AuditConfig, language: str, decision: str | None
 ) -> list[Finding]:
@@ -209,6 +244,7 @@ def _discretion(
                     pvalue=Num(c.pvalue_adjusted, 3),
                 )
             )
+            out += _one_band(c, out[-1].subject, mh_evidence, names, language)
             continue
         out.append(
             _finding(
@@ -233,6 +269,7 @@ def _discretion(
                 crude=Num(c.crude.ratio),
             )
         )
+        out += _one_band(c, out[-1].subject, mh_evidence, names, language)
     spread = evidence.handlers
     if spread is not None and spread.material:
         out.append(
