@@ -631,24 +631,27 @@ def _strata_findings(
         explained = not survives and _informative(
             mh.pvalue, s.rate_ratio_interval.low, s.rate_ratio_interval.high, s.crude.ratio
         )
-        out += [
-            _finding(
-                "EE301" if survives else "EE302",
-                severity=severity_of_ratio(s.rate_ratio, low=t.low, medium=t.medium, high=t.high)
-                if survives
-                else None,
-                certainty="established" if survives else "inconclusive",
-                subject=subject,
-                evidence=evidence,
-                language=language,
-                **names,
-                ratio=Num(s.crude.ratio),
-                rate_ratio=Num(s.rate_ratio),
-                low=Num(s.rate_ratio_interval.low),
-                high=Num(s.rate_ratio_interval.high),
-                pvalue=Num(s.pvalue_adjusted, 3),
+        if survives or explained:
+            out.append(
+                _finding(
+                    "EE301" if survives else "EE302",
+                    severity=severity_of_ratio(
+                        s.rate_ratio, low=t.low, medium=t.medium, high=t.high
+                    )
+                    if survives
+                    else None,
+                    certainty="established" if survives else "inconclusive",
+                    subject=subject,
+                    evidence=evidence,
+                    language=language,
+                    **names,
+                    ratio=Num(s.crude.ratio),
+                    rate_ratio=Num(s.rate_ratio),
+                    low=Num(s.rate_ratio_interval.low),
+                    high=Num(s.rate_ratio_interval.high),
+                    pvalue=Num(s.pvalue_adjusted, 3),
+                )
             )
-        ][: 1 if survives or explained else 0]
         # EE303: the strata differ; the common number hides the stratum where it is largest.
         ratios = [e.ratio for e in s.strata if math.isfinite(e.ratio) and e.ratio > 0]
         spread = max(ratios) / min(ratios) if len(ratios) >= 2 else float("nan")
