@@ -11,9 +11,6 @@ per-stratum ratios by hand from the counts.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,21 +19,11 @@ import eerlijkheid as ee
 from eerlijkheid.analyses import analyse_strata
 from eerlijkheid.config import AuditConfig
 from eerlijkheid.counts import count_table
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "cases-raw"
-
-
-def _shared() -> Path:
-    """The shared reference data; on CI (``CI`` set) its absence is a failure, not a skip."""
-    if not SHARED.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SHARED} is missing: CI must provide ../shared/cases-raw")
-        pytest.skip("shared/cases-raw is not beside the repo")
-    return SHARED
+from shared_data import require_cases_raw
 
 
 def _duo_2014() -> pd.DataFrame:
-    table = pd.read_csv(_shared() / "duo-cub" / "table1_population_2014.csv")
+    table = pd.read_csv(require_cases_raw() / "duo-cub" / "table1_population_2014.csv")
     bands = {1: "hoog", 2: "hoog", 3: "laag", 4: "laag", 5: "laag", 6: "onbekend"}
     rows = []
     for category, band in bands.items():

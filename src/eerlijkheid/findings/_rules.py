@@ -69,6 +69,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eerlijkheid.analyses import (
     DisparityEvidence,
@@ -621,7 +622,7 @@ def _strata_findings(
             stage=stage,
             column=s.stratum,
         )
-        names = {
+        names: dict[str, Any] = {
             "attributes": _labels(s.attributes),
             "group": _labels(s.group),
             "reference": _labels(s.reference),

@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from eerlijkheid.analyses import (
     ChainEvidence,
@@ -154,7 +155,7 @@ def _one_band(
     c: EqualRiskComparison,
     subject: Subject,
     evidence: dict[str, EvidenceValue],
-    names: dict[str, str],
+    names: dict[str, Any],
     language: str,
 ) -> list[Finding]:
     """EE304 beside an EE511 / EE302 whose decisions all fall in one risk level."""
@@ -204,7 +205,7 @@ def _discretion(
             "mh_strata_used": c.stratified.n_strata_used,
             "mh_method": c.stratified.method,
         }
-        names = {
+        names: dict[str, Any] = {
             "group": _labels(c.group),
             "attributes": _labels(c.attributes),
             "reference": _labels(c.reference),
