@@ -708,7 +708,9 @@ def resolve_explained(findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
     An EE302 (which carries the crude comparison in its evidence and names both numbers)
     takes the place of the EE201 of the same group, reference, grouping and step, so
-    that an explained gap is not reported as a disparity at the top of the report.
+    that an explained gap is not reported as a disparity at the top of the report.  The
+    within-strata findings of an intersection (EE301–EE304, EE511) are kept only when the
+    intersection has its own EE201, i.e. adds something to its main effects.
 
     Parameters
     ----------
@@ -725,8 +727,21 @@ def resolve_explained(findings: Sequence[Finding]) -> tuple[Finding, ...]:
         s = f.subject
         return (s.metric, s.attributes, s.group, s.reference, s.stage)
 
-    explained = {key(f) for f in findings if f.code == "EE302"}
-    return tuple(f for f in findings if not (f.code == "EE201" and key(f) in explained))
+    def comparison(f: Finding) -> tuple[object, ...]:
+        s = f.subject
+        return (s.metric, s.attributes, s.group, s.reference)
+
+    # An intersection is reported only where it adds something to its main effects (its
+    # EE201 says so); its within-strata findings follow that choice.
+    crude = {comparison(f) for f in findings if f.code == "EE201"}
+    follows = {"EE301", "EE302", "EE303", "EE304", "EE511"}
+    kept = [
+        f
+        for f in findings
+        if not (f.code in follows and len(f.subject.attributes) > 1 and comparison(f) not in crude)
+    ]
+    explained = {key(f) for f in kept if f.code == "EE302"}
+    return tuple(f for f in kept if not (f.code == "EE201" and key(f) in explained))
 
 
 def derive_findings(
