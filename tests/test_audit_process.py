@@ -63,6 +63,12 @@ def test_unequal_treatment_at_equal_score_and_the_lenient_team(process):
 def test_suitability_and_inputs(process):
     assert process.suitability is not None and process.suitability.status == "shown"
     assert not by(process, "EE521") and not by(process, "EE522")
+    # the positive answer is a finding too (issue 12), with both rates and the interval
+    (suitable,) = by(process, "EE524")
+    o = process.suitability.overall
+    assert suitable.severity == "info" and suitable.evidence["ratio_low"] > 1
+    assert suitable.evidence["group_value"] == o.group_value
+    assert suitable.evidence["reference_value"] == o.reference_value
     unrelated = {f.subject.column for f in by(process, "EE523")}
     assert "taalvaardigheid" in unrelated and "inkomen_bijverdiensten" not in unrelated
 

@@ -274,7 +274,10 @@ def test_wmo_audit_no_disparity_where_none_injected(wmo_audit: ee.AuditResult) -
     young = _comparison(wmo_audit, "selection_rate", "leeftijdsgroep", "18-44", "65-79")
     expected = truth.age_grant_rate["18-44"] / truth.age_grant_rate["65-79"]
     assert _covers(young, expected)
-    assert _findings(wmo_audit, "EE201", ("leeftijdsgroep",))
+    # The crude age gap is said to disappear at equal need (EE302), not reported as a
+    # disparity (issue 12).
+    assert _findings(wmo_audit, "EE302", ("leeftijdsgroep",))
+    assert not _findings(wmo_audit, "EE201", ("leeftijdsgroep",))
     assert not _findings(wmo_audit, "EE511", ("leeftijdsgroep",))
 
 

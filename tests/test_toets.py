@@ -284,8 +284,8 @@ BAD_FILES = [
             'needs = ["decision", "groups", "uitkomst"]',
         ),
         r"`questions\[3\]\.needs\[2\]`: 'uitkomst' is not a data role; allowed: decision, groups, "
-        r"outcome, random_sample, stages, strata, score, handler, inputs, features, model, "
-        r"baseline",
+        r"outcome, random_sample, stages, strata, score, handler, inputs, features, "
+        r"group_combinations, model, baseline",
         id="unknown-role",
     ),
     pytest.param(

@@ -67,6 +67,7 @@ from eerlijkheid.findings import (
     group_findings,
     proxy_findings,
 )
+from eerlijkheid.findings._rules import resolve_explained
 from eerlijkheid.i18n import get_language, message
 from eerlijkheid.ingest import (
     column_names,
@@ -376,8 +377,15 @@ class AuditResult:
                 "common_odds_ratio_low": ci.low,
                 "common_odds_ratio_high": ci.high,
                 "homogeneity_pvalue": mh.homogeneity_pvalue,
+                "homogeneity_pvalue_adjusted": s.homogeneity_pvalue_adjusted,
                 "strata_used": mh.n_strata_used,
                 "method": mh.method,
+                "attributes": s.attributes,
+                "rate_ratio": s.rate_ratio,
+                "rate_ratio_low": s.rate_ratio_interval.low,
+                "rate_ratio_high": s.rate_ratio_interval.high,
+                "strata": s.strata,
+                "selected_in_one_stratum": s.selected_in_one_stratum,
             }
 
         findings = []
@@ -907,12 +915,20 @@ def _table_fingerprint(table: CountTable) -> str:
 
 
 def _available(table: CountTable, config: AuditConfig, *, features: bool) -> set[str]:
+    """Return the data roles (:data:`~eerlijkheid.toets.DATA_ROLES`) this audit was given.
+
+    A score (its bands) and a handler make the discretion question answerable; two or
+    more group attributes (intersections, the subgroup scan) or per-case features
+    (clusters) make the unnamed-groups question answerable (``group_combinations``).
+    """
     available = {"decision", "groups"}
     role_names = {
         Role.OUTCOME: "outcome",
         Role.RANDOM_SAMPLE: "random_sample",
         Role.STAGE: "stages",
         Role.STRATUM: "strata",
+        Role.SCORE_BAND: "score",
+        Role.HANDLER: "handler",
     }
     for dim in table.dimensions:
         if dim.role in role_names:
@@ -920,7 +936,9 @@ def _available(table: CountTable, config: AuditConfig, *, features: bool) -> set
     if config.inputs:
         available.add("inputs")
     if features:
-        available.add("features")
+        available.update(("features", "group_combinations"))
+    if len(table.groups) >= 2:
+        available.add("group_combinations")
     return available
 
 
@@ -1183,7 +1201,7 @@ def audit(
                 max_rows=settings.max_rows,
                 seed=settings.seed,
             )
-    findings = tuple(
+    findings = resolve_explained(
         sorted(
             derive_findings(
                 table=table,
@@ -1201,6 +1219,7 @@ def audit(
                 scores=scores,
                 config=settings,
                 language=lang,
+                decision=table.names_with_role(Role.DECISION)[0],
             )
             + group_findings(scan=subgroups, clusters=clusters, config=settings, language=lang)
             + proxy_findings(proxies=proxies, config=settings, language=lang),

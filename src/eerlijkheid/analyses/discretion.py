@@ -3,7 +3,8 @@
 Two questions of domein.md §3 ("Does discretion produce unequal treatment?"):
 
 **At equal risk.**  When the count table has a score-band dimension (or a stratum named as
-the risk, e.g. a risk category), each group's decision rate is compared with its
+the risk, e.g. a risk category), each group's decision rate (every attribute and every
+intersection up to ``config.order``, as the crude comparisons) is compared with its
 reference's *within* each risk band and pooled over the bands with the
 Cochran–Mantel–Haenszel test, next to the crude comparison.  A difference at equal risk is
 not explained by the score: it arises in the step after it (the DUO case of 2019: no
@@ -96,11 +97,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from eerlijkheid.analyses.strata import StratumEstimate, stratum_arms, stratum_estimates
 from eerlijkheid.config import AuditConfig, Role, ratio_size, reaches_threshold
 from eerlijkheid.counts import CountTable
 from eerlijkheid.exceptions import ConfigError
 from eerlijkheid.i18n import message
-from eerlijkheid.metrics import METRICS, Disparity, compare_counts, disparities
+from eerlijkheid.metrics import METRICS, Disparity, compare_counts, disparities, groupings
 from eerlijkheid.stats import (
     ConfidenceInterval,
     MantelHaenszelResult,
@@ -319,7 +321,9 @@ class EqualRiskComparison:
     Attributes
     ----------
     attribute : str
-        The group attribute.
+        The group attribute(s), joined with ``" × "`` for an intersection.
+    attributes : tuple of str
+        The grouping (one attribute, or an intersection up to ``config.order``).
     group, reference : tuple of str
         The compared group and its reference.
     risk : str
@@ -331,24 +335,35 @@ class EqualRiskComparison:
         collapsed table).
     rate_ratio : float
         Mantel–Haenszel common rate ratio (group over reference).
+    rate_ratio_interval : ConfidenceInterval
+        Its Greenland–Robins interval at the configured level.
     odds_ratio_interval : ConfidenceInterval
         Robins–Breslow–Greenland interval of the common odds ratio at the configured level.
     pvalue_adjusted : float
         CMH p-value adjusted over the family (all groups of the attribute).
     material : bool
         See the module docstring.
+    strata : tuple of StratumEstimate
+        Per risk level with cases: both rates and their ratio.
+    selected_in_one_stratum : str or None
+        The one risk level that holds every case with the decision, when more than one
+        level has cases ("at equal risk" is then the comparison within that level).
     """
 
     attribute: str
+    attributes: tuple[str, ...]
     group: tuple[str, ...]
     reference: tuple[str, ...]
     risk: str
     crude: Disparity
     stratified: MantelHaenszelResult
     rate_ratio: float
+    rate_ratio_interval: ConfidenceInterval
     odds_ratio_interval: ConfidenceInterval
     pvalue_adjusted: float
     material: bool
+    strata: tuple[StratumEstimate, ...] = ()
+    selected_in_one_stratum: str | None = None
 
     @property
     def common_odds_ratio(self) -> float:
@@ -519,37 +534,59 @@ def _equal_risk(
     source: CountTable,
     risk: str,
     decision: str,
-    crude_by_attribute: Mapping[str, tuple[Disparity, ...]],
+    crude_by_grouping: Mapping[tuple[str, ...], tuple[Disparity, ...]],
     config: AuditConfig,
 ) -> tuple[EqualRiskComparison, ...]:
     out: list[EqualRiskComparison] = []
-    for attribute, crude in crude_by_attribute.items():
-        levels = source.levels(attribute)
-        cube = source.dense([attribute, risk, decision]).astype(np.float64)  # (groups, bands, 2)
-        results: list[tuple[Disparity, MantelHaenszelResult, float]] = []
+    for grouping, crude in crude_by_grouping.items():
+        results: list[
+            tuple[
+                Disparity,
+                MantelHaenszelResult,
+                float,
+                ConfidenceInterval,
+                tuple[tuple[StratumEstimate, ...], str | None],
+            ]
+        ] = []
         for comparison in crude:
-            g, r = levels.index(comparison.group[0]), levels.index(comparison.reference[0])
-            args = (cube[g, :, 1], cube[g].sum(axis=1), cube[r, :, 1], cube[r].sum(axis=1))
-            results.append((comparison, mantel_haenszel(*args), mantel_haenszel_rate_ratio(*args)))
+            arms = stratum_arms(source, comparison, risk, decision)
+            if arms is None:
+                continue
+            ratio, low, high = stats_rate_ratio(*arms, confidence_level=config.confidence_level)
+            results.append(
+                (
+                    comparison,
+                    mantel_haenszel(*arms),
+                    float(ratio),
+                    ConfidenceInterval(float(low), float(high)),
+                    stratum_estimates(source.levels(risk), arms, config.confidence_level),
+                )
+            )
         adjusted = adjust_pvalues(
-            np.array([m.pvalue for _, m, _ in results], dtype=np.float64), method=config.adjust
+            np.array([m.pvalue for _, m, *_ in results], dtype=np.float64), method=config.adjust
         )
         out.extend(
             EqualRiskComparison(
-                attribute=attribute,
+                attribute=" × ".join(grouping),
+                attributes=grouping,
                 group=comparison.group,
                 reference=comparison.reference,
                 risk=risk,
                 crude=comparison,
                 stratified=result,
                 rate_ratio=ratio,
+                rate_ratio_interval=interval,
                 odds_ratio_interval=result.confidence_interval(
                     confidence_level=config.confidence_level
                 ),
                 pvalue_adjusted=float(p),
                 material=bool(p < config.alpha) and _reaches(ratio, config.thresholds.low),
+                strata=estimates,
+                selected_in_one_stratum=one,
             )
-            for (comparison, result, ratio), p in zip(results, adjusted, strict=True)
+            for (comparison, result, ratio, interval, (estimates, one)), p in zip(
+                results, adjusted, strict=True
+            )
         )
     return tuple(out)
 
@@ -798,11 +835,23 @@ def analyse_discretion(
         )
         for attribute in table.groups
     }
-    equal_risk = (
-        _equal_risk(source, chosen_risk, decision, crude_by_attribute, config)
-        if chosen_risk is not None
-        else ()
-    )
+    equal_risk: tuple[EqualRiskComparison, ...] = ()
+    if chosen_risk is not None:
+        crude_by_grouping = {
+            grouping: crude_by_attribute[grouping[0]]
+            if len(grouping) == 1
+            else disparities(
+                source,
+                attributes=[grouping],
+                metrics=["selection_rate"],
+                reference=reference,
+                favourable=config.favourable,
+                confidence_level=config.confidence_level,
+                adjust=config.adjust,
+            )
+            for grouping in groupings(source, order=config.order)
+        }
+        equal_risk = _equal_risk(source, chosen_risk, decision, crude_by_grouping, config)
     handlers = table.names_with_role(Role.HANDLER)
     spread = _handler_spread(source, handlers[0], decision, config) if handlers else None
     handler_groups = (

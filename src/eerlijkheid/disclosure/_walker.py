@@ -91,6 +91,13 @@ DECLARATIONS: dict[str, Declaration] = {
     ),
     "SufficiencyCheck": Declaration(methods=("detectable_ratio", "harmful_ratio")),
     "StratifiedComparison": Declaration(methods=("strata_used", "confidence_level")),
+    # one stratum level (or score band) of a stratified or equal-risk comparison
+    "StratumEstimate": Declaration(
+        pairs=(
+            ("group_numerator", "group_denominator"),
+            ("reference_numerator", "reference_denominator"),
+        )
+    ),
     "MantelHaenszelResult": Declaration(
         pairs=(("group_count", "group_nobs"), ("reference_count", "reference_nobs")),
         methods=("n_strata_used",),

@@ -36,8 +36,17 @@ Rules, in the words of the audit:
 * **EE205** — outcomes observed only for selected cases (caveat, ``info``).  With a random
   sample the message points to it as the unbiased estimate instead of advising one.
 * **EE301 / EE302** — a crude disparity that is established and material survives the
-  stratum (EE301, graded on the Mantel–Haenszel common odds ratio) or disappears within it
-  (EE302, ``info``).
+  stratum (EE301: the Mantel–Haenszel rate ratio, the crude ratio's scale, is significant
+  after adjustment, material and points the same way; graded on it) or disappears within
+  it (EE302, ``info``; :func:`resolve_explained` then drops the crude EE201): not material
+  within the strata, the CMH test defined (a stratum with both decisions) and the
+  within-strata interval excluding the crude ratio.  Otherwise neither (the EE201 stays).
+* **EE303** — the strata differ (Breslow–Day, adjusted, below ``alpha``; the largest
+  stratum ratio at least ``thresholds.low`` times the smallest) and a stratum shows a
+  harmful ratio whose interval excludes 1: one common number hides it; graded by the
+  worst such stratum, the message lists every stratum.
+* **EE304** — every selected case of the two groups falls in one stratum level: the
+  comparison "within the strata" is the comparison within that level (``info``).
 * **EE401** — a selection-rate comparison without a disparity finding whose power to detect
   ``detectable_ratio`` on the harmful side is below ``power`` and whose interval does not
   already rule out that ratio (sufficiency status ``insufficient``): too little data to
@@ -60,6 +69,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eerlijkheid.analyses import (
     DisparityEvidence,
@@ -88,7 +98,13 @@ from eerlijkheid.i18n import LANGUAGES, message
 from eerlijkheid.ingest import LabelMerge
 from eerlijkheid.metrics import Disparity
 
-__all__ = ["RACE_GROUP_NORMS", "derive_findings", "disparity_evidence", "race_defined"]
+__all__ = [
+    "RACE_GROUP_NORMS",
+    "derive_findings",
+    "disparity_evidence",
+    "race_defined",
+    "resolve_explained",
+]
 
 #: Norms that apply only to a group defined by race or nationality.  The CRM
 #: Toetsingskader calls a profile disproportionate when it raises the chance of being
@@ -184,9 +200,22 @@ class Joined(Msg):
         return ", ".join(part.render(language) for part in self.parts)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Several catalogue texts in a message (e.g. one per stratum), joined per language."""
+
+    items: tuple[Msg, ...]
+    separator: str = "; "
+
+    def render(self, language: str) -> str:
+        """Return the texts in ``language``, joined."""
+        return self.separator.join(item.render(language) for item in self.items)
+
+
 def _render(fields: Mapping[str, object], language: str) -> dict[str, object]:
     return {
-        k: v.render(language) if isinstance(v, (Num, Pct, Msg)) else v for k, v in fields.items()
+        k: v.render(language) if isinstance(v, (Num, Pct, Msg, Listed)) else v
+        for k, v in fields.items()
     }
 
 
@@ -506,6 +535,215 @@ def _comparison_findings(
     return out
 
 
+def _harmful(ratio: float, harm: str) -> bool:
+    """Whether a ratio points the way that is worse for the group (NaN: no)."""
+    if math.isnan(ratio):
+        return False
+    return harm == "either" or (ratio > 1 if harm == "higher" else ratio < 1)
+
+
+def _survives(s: StratifiedComparison, config: AuditConfig) -> bool:
+    """Say whether the disparity persists in the strata: significant, material, same way."""
+    t = config.thresholds
+    size = severity_of_ratio(s.rate_ratio, low=t.low, medium=t.medium, high=t.high)
+    same_way = (s.rate_ratio > 1) == (s.crude.ratio > 1)
+    return bool(s.pvalue_adjusted < config.alpha) and size != "info" and same_way
+
+
+def _informative(pvalue: float, low: float, high: float, crude_ratio: float) -> bool:
+    """Say whether a within-strata estimate can speak about the crude gap at all.
+
+    The CMH test must be defined (a stratum with both decisions: when every stratum has
+    only one decision, the strata *are* the decision rule, e.g. a profile that selects by
+    score band, and cannot explain anything) and the within-strata interval must exclude
+    the crude ratio (else holding the factor equal did not measurably move the estimate).
+    """
+    return math.isfinite(pvalue) and not (low <= crude_ratio <= high)
+
+
+def _stratum_items(s: StratifiedComparison, threshold: int) -> Listed:
+    """Each stratum's ratio and rates; a stratum with a small cell only by name."""
+    items = []
+    for e in s.strata:
+        small = is_small(e.group_numerator, e.group_denominator, threshold=threshold) or is_small(
+            e.reference_numerator, e.reference_denominator, threshold=threshold
+        )
+        if small:
+            items.append(Msg("stratum-estimate-suppressed", (("level", e.level),)))
+            continue
+        items.append(
+            Msg(
+                "stratum-estimate",
+                (
+                    ("level", e.level),
+                    ("ratio", Num(e.ratio)),
+                    ("value", Pct(e.group_value)),
+                    ("reference_value", Pct(e.reference_value)),
+                ),
+            )
+        )
+    return Listed(tuple(items))
+
+
+def _strata_findings(
+    strata: Sequence[StratifiedComparison], config: AuditConfig, language: str, stage: str
+) -> list[Finding]:
+    """EE301 / EE302 (crude against within strata, both as rate ratios), EE303, EE304."""
+    out: list[Finding] = []
+    t = config.thresholds
+    for s in strata:
+        crude = _material(s.crude, config)
+        if crude is None or crude[1] != "established":
+            continue
+        mh = s.stratified
+        odds_interval = mh.confidence_interval(confidence_level=config.confidence_level)
+        evidence: dict[str, EvidenceValue] = {
+            **disparity_evidence(s.crude),
+            "stratum": s.stratum,
+            "mh_statistic": mh.statistic,
+            "mh_pvalue": mh.pvalue,
+            "mh_pvalue_adjusted": s.pvalue_adjusted,
+            "mh_rate_ratio": s.rate_ratio,
+            "mh_rate_ratio_low": s.rate_ratio_interval.low,
+            "mh_rate_ratio_high": s.rate_ratio_interval.high,
+            "mh_odds_ratio": mh.common_odds_ratio,
+            "mh_odds_ratio_low": odds_interval.low,
+            "mh_odds_ratio_high": odds_interval.high,
+            "homogeneity_pvalue": mh.homogeneity_pvalue,
+            "homogeneity_pvalue_adjusted": s.homogeneity_pvalue_adjusted,
+            "mh_strata_used": mh.n_strata_used,
+            "mh_method": mh.method,
+        }
+        subject = Subject(
+            metric="selection_rate",
+            attributes=s.attributes,
+            group=s.group,
+            reference=s.reference,
+            stage=stage,
+            column=s.stratum,
+        )
+        names: dict[str, Any] = {
+            "attributes": _labels(s.attributes),
+            "group": _labels(s.group),
+            "reference": _labels(s.reference),
+            "stratum": s.stratum,
+        }
+        survives = _survives(s, config)
+        explained = not survives and _informative(
+            mh.pvalue, s.rate_ratio_interval.low, s.rate_ratio_interval.high, s.crude.ratio
+        )
+        if survives or explained:
+            out.append(
+                _finding(
+                    "EE301" if survives else "EE302",
+                    severity=severity_of_ratio(
+                        s.rate_ratio, low=t.low, medium=t.medium, high=t.high
+                    )
+                    if survives
+                    else None,
+                    certainty="established" if survives else "inconclusive",
+                    subject=subject,
+                    evidence=evidence,
+                    language=language,
+                    **names,
+                    ratio=Num(s.crude.ratio),
+                    rate_ratio=Num(s.rate_ratio),
+                    low=Num(s.rate_ratio_interval.low),
+                    high=Num(s.rate_ratio_interval.high),
+                    pvalue=Num(s.pvalue_adjusted, 3),
+                )
+            )
+        # EE303: the strata differ; the common number hides the stratum where it is largest.
+        ratios = [e.ratio for e in s.strata if math.isfinite(e.ratio) and e.ratio > 0]
+        spread = max(ratios) / min(ratios) if len(ratios) >= 2 else float("nan")
+        harmful = [
+            severity_of_ratio(e.ratio, low=t.low, medium=t.medium, high=t.high)
+            for e in s.strata
+            if _harmful(e.ratio, s.crude.harm) and (e.ratio_low > 1 or e.ratio_high < 1)
+        ]
+        if s.homogeneity_pvalue_adjusted < config.alpha and spread >= t.low and harmful:
+            worst = min(harmful, key=("high", "medium", "low", "info").index)
+            out.append(
+                _finding(
+                    "EE303",
+                    severity=worst,
+                    certainty="established",
+                    subject=subject,
+                    evidence={
+                        **evidence,
+                        **{f"stratum_ratio[{e.level}]": e.ratio for e in s.strata},
+                    },
+                    language=language,
+                    **names,
+                    pvalue=Num(s.homogeneity_pvalue_adjusted, 3),
+                    strata=_stratum_items(s, config.suppression_threshold),
+                )
+            )
+        if s.selected_in_one_stratum is not None:
+            (only,) = [e for e in s.strata if e.level == s.selected_in_one_stratum]
+            out.append(
+                _finding(
+                    "EE304",
+                    severity=None,
+                    certainty="not-applicable",
+                    subject=subject,
+                    evidence={
+                        **evidence,
+                        "level": only.level,
+                        "level_ratio": only.ratio,
+                        "level_ratio_low": only.ratio_low,
+                        "level_ratio_high": only.ratio_high,
+                    },
+                    language=language,
+                    **names,
+                    level=only.level,
+                    ratio=Num(only.ratio),
+                )
+            )
+    return out
+
+
+def resolve_explained(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Drop a crude EE201 whose disparity disappears within strata or at equal score.
+
+    An EE302 (which carries the crude comparison in its evidence and names both numbers)
+    takes the place of the EE201 of the same group, reference, grouping and step, so
+    that an explained gap is not reported as a disparity at the top of the report.  The
+    within-strata findings of an intersection (EE301–EE304, EE511) are kept only when the
+    intersection has its own EE201, i.e. adds something to its main effects.
+
+    Parameters
+    ----------
+    findings : sequence of Finding
+        All findings of an audit.
+
+    Returns
+    -------
+    tuple of Finding
+        The findings without the explained EE201s, in the given order.
+    """
+
+    def key(f: Finding) -> tuple[object, ...]:
+        s = f.subject
+        return (s.metric, s.attributes, s.group, s.reference, s.stage)
+
+    def comparison(f: Finding) -> tuple[object, ...]:
+        s = f.subject
+        return (s.metric, s.attributes, s.group, s.reference)
+
+    # An intersection is reported only where it adds something to its main effects (its
+    # EE201 says so); its within-strata findings follow that choice.
+    crude = {comparison(f) for f in findings if f.code == "EE201"}
+    follows = {"EE301", "EE302", "EE303", "EE304", "EE511"}
+    kept = [
+        f
+        for f in findings
+        if not (f.code in follows and len(f.subject.attributes) > 1 and comparison(f) not in crude)
+    ]
+    explained = {key(f) for f in kept if f.code == "EE302"}
+    return tuple(f for f in kept if not (f.code == "EE201" and key(f) in explained))
+
+
 def derive_findings(
     *,
     table: CountTable,
@@ -598,56 +836,7 @@ def derive_findings(
                 random=random[0] if random else "",
             )
         )
-    for s in strata:
-        crude = _material(s.crude, config)
-        if crude is None or crude[1] != "established":
-            continue
-        mh = s.stratified
-        evidence = {
-            **disparity_evidence(s.crude),
-            "stratum": s.stratum,
-            "mh_statistic": mh.statistic,
-            "mh_pvalue": mh.pvalue,
-            "mh_pvalue_adjusted": s.pvalue_adjusted,
-            "mh_odds_ratio": mh.common_odds_ratio,
-            "mh_odds_ratio_low": mh.confidence_interval(
-                confidence_level=config.confidence_level
-            ).low,
-            "mh_odds_ratio_high": mh.confidence_interval(
-                confidence_level=config.confidence_level
-            ).high,
-            "mh_strata_used": mh.n_strata_used,
-            "mh_method": mh.method,
-        }
-        survives = s.pvalue_adjusted < config.alpha
-        t = config.thresholds
-        or_severity = severity_of_ratio(
-            mh.common_odds_ratio, low=t.low, medium=t.medium, high=t.high
-        )
-        findings.append(
-            _finding(
-                "EE301" if survives else "EE302",
-                severity=or_severity if survives else None,
-                certainty="established" if survives else "inconclusive",
-                subject=Subject(
-                    metric="selection_rate",
-                    attributes=(s.attribute,),
-                    group=s.group,
-                    reference=s.reference,
-                    stage=stage,
-                    column=s.stratum,
-                ),
-                evidence=evidence,
-                language=language,
-                attributes=s.attribute,
-                group=_labels(s.group),
-                reference=_labels(s.reference),
-                stratum=s.stratum,
-                ratio=Num(s.crude.ratio),
-                odds_ratio=Num(mh.common_odds_ratio),
-                pvalue=Num(s.pvalue_adjusted, 3),
-            )
-        )
+    findings += _strata_findings(strata, config, language, stage)
     flagged = {(f.subject.attributes, f.subject.group) for f in findings if f.code == "EE201"}
     flagged |= listed  # intersections listed under their main effect's EE201
     for check in sufficiency:

@@ -7,9 +7,17 @@
   why; ``info``.
 * **EE511** — a decision's rate differs by group at equal risk (Mantel–Haenszel rate
   ratio), material and established.
+* **EE302** (at equal risk) — a crude disparity that is established and material (an
+  EE201 on the same cases) is not material at equal risk: the score bands act as strata,
+  and the EE201 gives way to this finding, which names both ratios.
 * **EE512** — the spread between handlers or teams is material (homogeneity test and the
   largest handler-versus-others ratio).
+* **EE513** — within one handler or team a group's decision rate differs materially from
+  the reference's (at equal risk when there is a risk dimension); graded by the rate
+  ratio, certainty from the test adjusted over all handler × group comparisons.
 * **EE521** — the random arm does not show that the profile finds more than random checks.
+* **EE524** — it does: the profile's hit rate is above the random arm's and the ratio's
+  interval excludes 1 (``info``, with both rates, the ratio and its interval).
 * **EE522** — no random arm (or no outcome): suitability cannot be shown; the evidence holds
   the random sample that would be needed.
 * **EE523** — on the random arm, an input feature shows no association with the outcome.
@@ -22,6 +30,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from eerlijkheid.analyses import (
     ChainEvidence,
@@ -29,10 +38,27 @@ from eerlijkheid.analyses import (
     ScoreEvidence,
     SuitabilityEvidence,
 )
+from eerlijkheid.analyses.discretion import EqualRiskComparison
 from eerlijkheid.analyses.necessity import AblationEvidence, AdjustedSelectionEvidence
 from eerlijkheid.config import AuditConfig
-from eerlijkheid.findings._model import Finding, SeverityLevel, Subject, severity_of_ratio
-from eerlijkheid.findings._rules import Msg, Num, Pct, _finding, _labels, disparity_evidence
+from eerlijkheid.findings._model import (
+    EvidenceValue,
+    Finding,
+    SeverityLevel,
+    Subject,
+    certainty_of,
+    severity_of_ratio,
+)
+from eerlijkheid.findings._rules import (
+    Msg,
+    Num,
+    Pct,
+    _finding,
+    _informative,
+    _labels,
+    _material,
+    disparity_evidence,
+)
 from eerlijkheid.i18n import get_language
 
 __all__ = ["MAX_EFFECTIVENESS_LOSS", "derive_process_findings", "necessity_findings"]
@@ -125,12 +151,102 @@ def _chain(chain: ChainEvidence, config: AuditConfig, language: str) -> list[Fin
     return out
 
 
-def _discretion(evidence: DiscretionEvidence, config: AuditConfig, language: str) -> list[Finding]:
+def _one_band(
+    c: EqualRiskComparison,
+    subject: Subject,
+    evidence: dict[str, EvidenceValue],
+    names: dict[str, Any],
+    language: str,
+) -> list[Finding]:
+    """EE304 beside an EE511 / EE302 whose decisions all fall in one risk level."""
+    only = [e for e in c.strata if e.level == c.selected_in_one_stratum]
+    if not only:
+        return []
+    (e,) = only
+    return [
+        _finding(
+            "EE304",
+            severity=None,
+            certainty="not-applicable",
+            subject=subject,
+            evidence={
+                **evidence,
+                "level": e.level,
+                "level_ratio": e.ratio,
+                "level_ratio_low": e.ratio_low,
+                "level_ratio_high": e.ratio_high,
+            },
+            language=language,
+            **names,
+            stratum=c.risk,
+            level=e.level,
+            ratio=Num(e.ratio),
+        )
+    ]
+
+
+def _discretion(
+    evidence: DiscretionEvidence, config: AuditConfig, language: str, decision: str | None
+) -> list[Finding]:
     out: list[Finding] = []
     for c in evidence.equal_risk:
-        if not c.material:
-            continue
         interval = c.stratified.confidence_interval(confidence_level=config.confidence_level)
+        mh_evidence: dict[str, EvidenceValue] = {
+            **disparity_evidence(c.crude),
+            "risk": c.risk,
+            "mh_rate_ratio": c.rate_ratio,
+            "mh_rate_ratio_low": c.rate_ratio_interval.low,
+            "mh_rate_ratio_high": c.rate_ratio_interval.high,
+            "mh_odds_ratio": c.stratified.common_odds_ratio,
+            "mh_odds_ratio_low": interval.low,
+            "mh_odds_ratio_high": interval.high,
+            "mh_pvalue": c.stratified.pvalue,
+            "mh_pvalue_adjusted": c.pvalue_adjusted,
+            "mh_strata_used": c.stratified.n_strata_used,
+            "mh_method": c.stratified.method,
+        }
+        names: dict[str, Any] = {
+            "group": _labels(c.group),
+            "attributes": _labels(c.attributes),
+            "reference": _labels(c.reference),
+        }
+        if not c.material:
+            # The crude gap (an EE201 on the same cases) disappears at equal risk: say so
+            # (EE302, the risk bands are the strata) instead of reporting the crude gap.
+            crude = _material(c.crude, config)
+            if evidence.reached is not None or crude is None or crude[1] != "established":
+                continue
+            interval_rr = c.rate_ratio_interval
+            if not _informative(
+                c.stratified.pvalue, interval_rr.low, interval_rr.high, c.crude.ratio
+            ):
+                continue  # e.g. a profile that selects by score band: the score is the rule
+            out.append(
+                _finding(
+                    "EE302",
+                    severity=None,
+                    certainty="inconclusive",
+                    subject=Subject(
+                        metric="selection_rate",
+                        attributes=c.attributes,
+                        group=c.group,
+                        reference=c.reference,
+                        stage=decision,
+                        column=c.risk,
+                    ),
+                    evidence={**mh_evidence, "stratum": c.risk},
+                    language=language,
+                    **names,
+                    stratum=c.risk,
+                    ratio=Num(c.crude.ratio),
+                    rate_ratio=Num(c.rate_ratio),
+                    low=Num(c.rate_ratio_interval.low),
+                    high=Num(c.rate_ratio_interval.high),
+                    pvalue=Num(c.pvalue_adjusted, 3),
+                )
+            )
+            out += _one_band(c, out[-1].subject, mh_evidence, names, language)
+            continue
         out.append(
             _finding(
                 "EE511",
@@ -138,30 +254,23 @@ def _discretion(evidence: DiscretionEvidence, config: AuditConfig, language: str
                 certainty="established",
                 subject=Subject(
                     metric="selection_rate",
-                    attributes=(c.attribute,),
+                    attributes=c.attributes,
                     group=c.group,
                     reference=c.reference,
                     stage=evidence.reached,
                     column=c.risk,
                 ),
-                evidence={
-                    **disparity_evidence(c.crude),
-                    "risk": c.risk,
-                    "mh_rate_ratio": c.rate_ratio,
-                    "mh_odds_ratio": c.stratified.common_odds_ratio,
-                    "mh_odds_ratio_low": interval.low,
-                    "mh_odds_ratio_high": interval.high,
-                    "mh_pvalue_adjusted": c.pvalue_adjusted,
-                },
+                evidence=mh_evidence,
                 language=language,
-                group=_labels(c.group),
-                attributes=c.attribute,
-                reference=_labels(c.reference),
+                **names,
                 risk=c.risk,
                 ratio=Num(c.rate_ratio),
+                low=Num(c.rate_ratio_interval.low),
+                high=Num(c.rate_ratio_interval.high),
                 crude=Num(c.crude.ratio),
             )
         )
+        out += _one_band(c, out[-1].subject, mh_evidence, names, language)
     spread = evidence.handlers
     if spread is not None and spread.material:
         out.append(
@@ -192,6 +301,50 @@ def _discretion(evidence: DiscretionEvidence, config: AuditConfig, language: str
                 icc=Num(spread.intraclass_correlation, 3),
             )
         )
+    dimension = spread.dimension if spread is not None else ""
+    for h in evidence.handler_groups:
+        if not h.material:
+            continue
+        pvalue = h.stratified.pvalue if h.stratified is not None else h.crude.test.pvalue
+        out.append(
+            _finding(
+                "EE513",
+                severity=_severity(h.rate_ratio, config),
+                certainty=certainty_of(pvalue, h.pvalue_adjusted, alpha=config.alpha),
+                subject=Subject(
+                    metric="selection_rate",
+                    attributes=(dimension, h.attribute),
+                    group=(h.handler, *h.group),
+                    reference=(h.handler, *h.reference),
+                    stage=evidence.reached,
+                    column=dimension,
+                ),
+                evidence={
+                    **disparity_evidence(h.crude),
+                    "handler_dimension": dimension,
+                    "handler": h.handler,
+                    "risk": evidence.risk,
+                    "rate_ratio": h.rate_ratio,
+                    "mh_pvalue": pvalue,
+                    "mh_pvalue_adjusted": h.pvalue_adjusted,
+                    "mh_odds_ratio": h.stratified.common_odds_ratio
+                    if h.stratified is not None
+                    else None,
+                },
+                language=language,
+                handler=h.handler,
+                dimension=dimension,
+                group=_labels(h.group),
+                attributes=h.attribute,
+                reference=_labels(h.reference),
+                ratio=Num(h.rate_ratio),
+                crude=Num(h.crude.ratio),
+                basis=Msg("handler-basis-risk", (("risk", evidence.risk),))
+                if evidence.risk is not None and h.stratified is not None
+                else Msg("handler-basis-crude"),
+                pvalue=Num(h.pvalue_adjusted, 3),
+            )
+        )
     return out
 
 
@@ -217,6 +370,24 @@ def _suitability(
                 high=Num(o.ratio_interval.high),
             )
         )
+    if evidence.status == "shown" and evidence.overall is not None:
+        o = evidence.overall
+        if o.ratio_interval.low > 1:
+            out.append(
+                _finding(
+                    "EE524",
+                    severity=None,
+                    certainty=certainty_of(o.test.pvalue, o.pvalue_adjusted, alpha=config.alpha),
+                    subject=Subject(metric="precision", group=o.group, reference=("aselect",)),
+                    evidence=disparity_evidence(o),
+                    language=language,
+                    profile=Pct(o.group_value),
+                    random=Pct(o.reference_value),
+                    ratio=Num(o.ratio),
+                    low=Num(o.ratio_interval.low),
+                    high=Num(o.ratio_interval.high),
+                )
+            )
     if evidence.status in ("no-random-arm", "no-outcome"):
         # The random sample needed to compare the profile as a whole with random checks;
         # per-group sizes (to compare groups too) stay in the evidence object.
@@ -361,6 +532,7 @@ def derive_process_findings(
     config: AuditConfig,
     language: str,
     scores: ScoreEvidence | None = None,
+    decision: str | None = None,
 ) -> tuple[Finding, ...]:
     """Apply the process rules (EE5xx) to the evidence.
 
@@ -372,6 +544,10 @@ def derive_process_findings(
         Thresholds and alpha.
     language : {'nl', 'en'}
         Language of the messages.
+    decision : str, optional
+        The decision under audit (the step of the crude EE201s): an EE302 at equal risk
+        names it, so that :func:`~eerlijkheid.findings._rules.resolve_explained` can drop
+        the EE201 it explains.
 
     Returns
     -------
@@ -382,7 +558,7 @@ def derive_process_findings(
     if chain is not None:
         out += _chain(chain, config, language)
     if discretion is not None:
-        out += _discretion(discretion, config, language)
+        out += _discretion(discretion, config, language, decision)
     if suitability is not None:
         out += _suitability(suitability, config, language)
     if scores is not None:

@@ -441,8 +441,17 @@ def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, config: Record
                 lambda: fmt.ratio(ev["minimum_detectable_ratio"]),
             ),
         ]
-    if "stratum" in ev:  # EE301 / EE302: within strata
+    if "stratum" in ev:  # EE301 / EE302 / EE303 / EE304: within strata (or score bands)
         wanted += [
+            (
+                fmt.t("html-ev-mh-rate-ratio", level=level),
+                lambda: fmt.with_interval(
+                    fmt.ratio(ev.get("mh_rate_ratio")),
+                    ev.get("mh_rate_ratio_low"),
+                    ev.get("mh_rate_ratio_high"),
+                    fmt.plain,
+                ),
+            ),
             (
                 fmt.t("html-ev-mh-odds-ratio", level=level),
                 lambda: fmt.with_interval(
@@ -464,7 +473,51 @@ def _comparison_stats(ev: Record, fmt: _Format, suppressed: bool, config: Record
         stats.insert(0, _Stat(fmt.t("html-ev-stratum"), str(ev["stratum"])))
         if ev.get("mh_strata_used") is not None:
             stats.append(_Stat(fmt.t("html-ev-mh-strata"), fmt.count(ev["mh_strata_used"])))
+        if ev.get("homogeneity_pvalue_adjusted") is not None:
+            stats.append(
+                _Stat(
+                    fmt.t("html-ev-homogeneity"),
+                    fmt.pvalue(ev["homogeneity_pvalue_adjusted"]),
+                )
+            )
     return stats
+
+
+def _stratum_stats(record: Record, data: Record, fmt: _Format) -> list[_Stat]:
+    """Per stratum level, beside the common estimate: both rates and their ratio."""
+    subject = record["subject"]
+    level = fmt.level(data["config"]["confidence_level"])
+    for s in data.get("stratified") or ():
+        same = (
+            s.get("attributes") == subject["attributes"]
+            and s["group"] == subject["group"]
+            and s["reference"] == subject["reference"]
+            and s["stratum"] == subject.get("column")
+        )
+        if not same:
+            continue
+        out = []
+        for e in s.get("strata") or ():
+            label = fmt.t("html-ev-in-stratum", level=e["level"], interval=level)
+            if e.get("suppressed"):
+                out.append(_Stat(label, fmt.suppressed, True))
+                continue
+            ratio = fmt.with_interval(
+                fmt.ratio(e["ratio"]), e["ratio_low"], e["ratio_high"], fmt.plain
+            )
+            value = fmt.t(
+                "html-ev-in-stratum-value",
+                ratio=ratio,
+                group=fmt.pct(e["group_value"]),
+                group_n=f"{fmt.count(e['group_numerator'])}/{fmt.count(e['group_denominator'])}",
+                reference=fmt.pct(e["reference_value"]),
+                reference_n=(
+                    f"{fmt.count(e['reference_numerator'])}/{fmt.count(e['reference_denominator'])}"
+                ),
+            )
+            out.append(_Stat(label, value))
+        return out
+    return []
 
 
 def _other_stats(record: Record, fmt: _Format, suppressed: bool) -> list[_Stat]:
@@ -510,6 +563,8 @@ def _finding(record: Record, data: Record, fmt: _Format, texts: _Texts) -> _Find
         stats = _comparison_stat(ev, fmt, suppressed) + _comparison_stats(
             ev, fmt, suppressed, data["config"]
         )
+        if "stratum" in ev and not suppressed:
+            stats += _stratum_stats(record, data, fmt)
         if metric is None or metric == "selection_share_vs_random_sample":
             rate_label = fmt.t("html-ev-share")
         else:
@@ -1383,6 +1438,19 @@ def _top(findings: Sequence[_Finding]) -> tuple[_Finding, ...]:
     return tuple(ranked[:_TOP_FINDINGS])
 
 
+#: The findings that answer "is the profile suitable?", in the order they are looked for.
+_SUITABILITY_CODES = ("EE524", "EE521", "EE522")
+
+
+def _suitability_answer(findings: Sequence[_Finding]) -> _Finding | None:
+    """Return the finding that answers the suitability question, positive or negative."""
+    for code in _SUITABILITY_CODES:
+        for f in findings:
+            if f.code == code:
+                return f
+    return None
+
+
 def _methods(data: Record, fmt: _Format) -> dict[str, str]:
     config, roles = data["config"], data["roles"]
     thresholds = config["thresholds"]
@@ -1396,6 +1464,14 @@ def _methods(data: Record, fmt: _Format) -> dict[str, str]:
     alpha = fmt.plain(config["alpha"])
     rule = config["reference_rule"]
     interval = config["interval_method"]
+    # every stratified analysis of this audit: declared strata and the score bands of the
+    # comparisons at equal risk (so the methods never say "no strata" beside EE511/EE302)
+    strata = [str(name) for name in roles["strata"]]
+    discretion = data.get("discretion") or {}
+    if discretion.get("risk") and discretion.get("equal_risk"):
+        risk = str(discretion["risk"])
+        if risk not in strata:
+            strata.append(fmt.t("html-stat-strata-score", column=risk))
     return {
         "selection_rate": fmt.t("html-def-selection-rate", decision=roles["decision"]),
         "reference": fmt.t(
@@ -1433,8 +1509,8 @@ def _methods(data: Record, fmt: _Format) -> dict[str, str]:
         "adjust": fmt.t(
             "html-stat-adjust", adjustment=_adjustment(config["adjust"], fmt), alpha=alpha
         ),
-        "strata": fmt.t("html-stat-strata", strata=", ".join(roles["strata"]))
-        if roles["strata"]
+        "strata": fmt.t("html-stat-strata", strata=", ".join(strata))
+        if strata
         else fmt.t("html-stat-strata-none"),
         "power": fmt.t(
             "html-stat-power",
@@ -1652,6 +1728,7 @@ def render_html(
             total=len(ordered),
             suppressed_count=sum(f.suppressed for f in ordered),
             top=_top(ordered),
+            suitability=_suitability_answer(ordered),
             parts=parts,
             others=others,
             charts=charts,

@@ -526,7 +526,17 @@ def evidence_text(diagnostic: Diagnostic, view: View) -> str:
                 high=number(ev.get("ratio_high"), lang),
             )
         )
-    if ev.get("mh_odds_ratio") is not None:
+    if ev.get("mh_rate_ratio") is not None:  # within strata: the crude ratio's scale
+        pieces.append(
+            view.t(
+                "fmt-evidence-mh-ratio",
+                ratio=number(ev["mh_rate_ratio"], lang),
+                low=number(ev.get("mh_rate_ratio_low"), lang),
+                high=number(ev.get("mh_rate_ratio_high"), lang),
+                pvalue=number(ev.get("mh_pvalue_adjusted"), lang, ".3g"),
+            )
+        )
+    elif ev.get("mh_odds_ratio") is not None:
         pieces.append(
             view.t(
                 "fmt-evidence-mh",

@@ -16,6 +16,7 @@ inject HTML or change the emphasis.  Formatting lives in the template, text in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -28,8 +29,10 @@ from eerlijkheid.report._json import (
     build_view,
     evidence_text,
     labels,
+    number,
     output_check,
     part_title,
+    percent,
     summary_line,
     verdict_line,
 )
@@ -82,6 +85,51 @@ def _without_sufficiency(part: dict[str, Any]) -> dict[str, Any]:
     diagnostics = part["diagnostics"]
     kept = [d for d in diagnostics if d.code != SUFFICIENCY_CODE]
     return {**part, "diagnostics": kept, "sufficiency": len(diagnostics) - len(kept)}
+
+
+#: The findings that answer "is the profile suitable?", in the order they are looked for.
+_SUITABILITY_CODES = ("EE524", "EE521", "EE522")
+#: The findings about a stratified comparison; their strata are listed per level.
+_STRATA_CODES = frozenset({"EE301", "EE302", "EE303", "EE304"})
+
+
+def _strata_rows(
+    data: Mapping[str, Any], diagnostics: Sequence[Diagnostic], language: str
+) -> list[dict[str, str]]:
+    """Per stratum level of every stratified comparison with a finding: rates and ratio."""
+    reported = {
+        (
+            tuple(d.record["subject"]["attributes"]),
+            tuple(d.record["subject"]["group"]),
+            tuple(d.record["subject"]["reference"]),
+            d.record["subject"]["column"],
+        )
+        for d in diagnostics
+        if d.code in _STRATA_CODES
+    }
+    rows: list[dict[str, str]] = []
+    for s in data.get("stratified") or ():
+        key = (tuple(s["attributes"]), tuple(s["group"]), tuple(s["reference"]), s["stratum"])
+        if key not in reported or s.get("suppressed"):
+            continue
+        for e in s["strata"]:
+            suppressed = bool(e.get("suppressed"))
+            rows.append(
+                {
+                    "group": labels(s["group"]),
+                    "reference": labels(s["reference"]),
+                    "stratum": f"{s['stratum']} = {e['level']}",
+                    "group_rate": "—" if suppressed else percent(e["group_value"], language),
+                    "reference_rate": "—"
+                    if suppressed
+                    else percent(e["reference_value"], language),
+                    "ratio": "—"
+                    if suppressed
+                    else f"{number(e['ratio'], language)}× "
+                    f"({number(e['ratio_low'], language)}–{number(e['ratio_high'], language)})",
+                }
+            )
+    return rows
 
 
 def render_markdown(
@@ -182,6 +230,9 @@ def render_markdown(
 
     provenance = data["provenance"]
     roles = data["roles"]
+    suitability = next(
+        (d for code in _SUITABILITY_CODES for d in view.diagnostics if d.code == code), None
+    )
     template = _ENV.get_template("audit.md.j2")
     return template.render(
         t=view.t,
@@ -204,6 +255,8 @@ def render_markdown(
         severities=severities,
         parts=parts,
         open_questions=[item for item in data["plan"] if not item["answerable"]],
+        suitability=suitability,
+        strata=_strata_rows(data, view.diagnostics, view.language),
         sections=sections,
         sufficiency=sufficiency_tables(data, view.language),
         status_text=status_text,

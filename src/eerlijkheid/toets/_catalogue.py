@@ -53,11 +53,14 @@ DataRole = Literal[
     "handler",
     "inputs",
     "features",
+    "group_combinations",
     "model",
     "baseline",
 ]
 
 #: The fixed vocabulary of data a question can need (``Question.needs``).
+#: ``group_combinations``: data to search for groups nobody named, i.e. two or more group
+#: attributes (their intersections) or per-case features (clusters).
 DATA_ROLES: tuple[DataRole, ...] = (
     "decision",
     "groups",
@@ -69,6 +72,7 @@ DATA_ROLES: tuple[DataRole, ...] = (
     "handler",
     "inputs",
     "features",
+    "group_combinations",
     "model",
     "baseline",
 )
