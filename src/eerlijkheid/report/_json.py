@@ -35,7 +35,7 @@ from typing import Any, Literal
 from eerlijkheid.audit import AuditResult
 from eerlijkheid.disclosure import is_hidden_character, neutralise_tree
 from eerlijkheid.gate import BaselineEntry, Gate, GateReport, Status, evaluate
-from eerlijkheid.i18n import message
+from eerlijkheid.i18n import message, message_keys
 from eerlijkheid.toets import load_catalogue
 
 __all__ = ["render_json", "schema"]
@@ -67,6 +67,12 @@ def publishable(result: AuditResult, *, threshold: int | None = None) -> dict[st
     return result.to_dict(suppress=True, threshold=threshold)
 
 
+def _output_label(key: str, language: str) -> str:
+    """Return the reader's word for an output-check identifier (else the identifier)."""
+    full = f"fmt-output-{key}"
+    return message(full, language=language) if full in message_keys() else key.split("-", 1)[1]
+
+
 def output_check(summary: Mapping[str, Any], language: str) -> str:
     """Return the output-checking summary in one sentence (as ACRO reports it).
 
@@ -80,7 +86,7 @@ def output_check(summary: Mapping[str, Any], language: str) -> str:
     return message(
         "fmt-output-check",
         language=language,
-        rule=summary.get("rule", "threshold"),
+        rule=_output_label(f"rule-{summary.get('rule', 'threshold')}", language),
         threshold=summary["threshold"],
         protection=summary.get("protection", summary["threshold"]),
         records=summary.get("records", 0),
@@ -88,7 +94,9 @@ def output_check(summary: Mapping[str, Any], language: str) -> str:
         secondary=summary.get("secondary", 0),
         derived=summary.get("derived", 0),
         findings=summary.get("findings", 0),
-        checked=", ".join(summary.get("checked", ())),
+        checked=", ".join(
+            _output_label(f"section-{k}", language) for k in summary.get("checked", ())
+        ),
     )
 
 
