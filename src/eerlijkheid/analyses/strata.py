@@ -37,7 +37,7 @@ Examples
 [(('b',), ('a',), 's')]
 >>> [(e.level, e.group_numerator, e.group_denominator) for e in
 ...  analyse_strata(table, AuditConfig())[0].strata]
-[('x', 25, 25), ('y', 0, 25)]
+[('x', 12, 25), ('y', 13, 25)]
 """
 
 from __future__ import annotations

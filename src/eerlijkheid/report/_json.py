@@ -145,8 +145,9 @@ def render_json(result: AuditResult, *, threshold: int | None = None) -> str:
     >>> result = audit(welfare_reexamination(n=2_000, seed=0), decision="geselecteerd",
     ...                groups="geslacht", language="en")
     >>> data = json.loads(render_json(result))
-    >>> data["schema_version"], data["suppression"]
-    (1, {'applied': True, 'threshold': 10})
+    >>> check = data["suppression"]
+    >>> data["schema_version"], check["applied"], check["threshold"], check["rule"]
+    (1, True, 10, 'threshold')
     """
     text = json.dumps(
         publishable(result, threshold=threshold),
