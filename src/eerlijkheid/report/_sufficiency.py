@@ -21,7 +21,7 @@ Examples
 ...                groups="migratieachtergrond", language="en")
 >>> tables = sufficiency_tables(result.to_dict(suppress=True), "en")
 >>> tables[0].attributes, tables[0].rows[0].verdict
-('migratieachtergrond', 'too little data')
+('migratieachtergrond', 'too little data — suppressed (cell under 10)')
 """
 
 from __future__ import annotations
