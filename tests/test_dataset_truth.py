@@ -129,6 +129,8 @@ def test_wmo_leads_with_the_team_and_the_gap_at_equal_need(wmo: ee.AuditResult) 
     team = [f for f in wmo.findings if f.code == "EE513"]
     assert team and truth.strict_team in team[0].message
     assert "EE513" in codes, codes
+    # "too little data" is shown in its own tables, never among the findings led with
+    assert "EE401" not in codes, codes
     # the background gap at equal need (EE511) is reported
     assert [f for f in wmo.findings if f.code == "EE511"]
     # the age gap is explained by need (truth.age_equal_need_ratio == 1): it may be shown as

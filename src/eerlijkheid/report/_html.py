@@ -1426,9 +1426,13 @@ def _audited(data: Record, fmt: _Format) -> tuple[_Fact, ...]:
 
 
 def _top(findings: Sequence[_Finding]) -> tuple[_Finding, ...]:
-    """Return the most severe findings; at equal severity the most certain first."""
+    """Return the most severe findings; at equal severity the most certain first.
+
+    "Too little data" (EE401) is a statement about the evidence, shown in its own tables,
+    never one of the findings the summary leads with.
+    """
     ranked = sorted(
-        findings,
+        (f for f in findings if f.code != "EE401"),
         key=lambda f: (
             _SEVERITIES.index(f.severity) if f.severity in _SEVERITIES else len(_SEVERITIES),
             CERTAINTIES.index(f.certainty) if f.certainty in CERTAINTIES else len(CERTAINTIES),
