@@ -81,6 +81,7 @@ from eerlijkheid.analyses import (
     interaction_adds,
 )
 from eerlijkheid.analyses.disparity import ERROR_METRICS, HIT_METRICS
+from eerlijkheid.analyses.strata import StratumEstimate
 from eerlijkheid.config import AuditConfig, Role
 from eerlijkheid.counts import CountTable
 from eerlijkheid.disclosure import is_small
@@ -681,26 +682,39 @@ def _strata_findings(
             )
         if s.selected_in_one_stratum is not None:
             (only,) = [e for e in s.strata if e.level == s.selected_in_one_stratum]
-            out.append(
-                _finding(
-                    "EE304",
-                    severity=None,
-                    certainty="not-applicable",
-                    subject=subject,
-                    evidence={
-                        **evidence,
-                        "level": only.level,
-                        "level_ratio": only.ratio,
-                        "level_ratio_low": only.ratio_low,
-                        "level_ratio_high": only.ratio_high,
-                    },
-                    language=language,
-                    **names,
-                    level=only.level,
-                    ratio=Num(only.ratio),
-                )
-            )
+            out.append(one_level_finding(only, subject, evidence, names, language))
     return out
+
+
+def one_level_finding(
+    only: StratumEstimate,
+    subject: Subject,
+    evidence: Mapping[str, EvidenceValue],
+    names: Mapping[str, Any],
+    language: str,
+) -> Finding:
+    """EE304: every decision of a stratified comparison falls in one level, ``only``.
+
+    ``names`` are the message fields of the comparison (attributes, group, reference and
+    ``stratum``, the stratum or score column).
+    """
+    return _finding(
+        "EE304",
+        severity=None,
+        certainty="not-applicable",
+        subject=subject,
+        evidence={
+            **evidence,
+            "level": only.level,
+            "level_ratio": only.ratio,
+            "level_ratio_low": only.ratio_low,
+            "level_ratio_high": only.ratio_high,
+        },
+        language=language,
+        **names,
+        level=only.level,
+        ratio=Num(only.ratio),
+    )
 
 
 def resolve_explained(findings: Sequence[Finding]) -> tuple[Finding, ...]:

@@ -58,6 +58,7 @@ from eerlijkheid.findings._rules import (
     _labels,
     _material,
     disparity_evidence,
+    one_level_finding,
 )
 from eerlijkheid.i18n import get_language
 
@@ -163,26 +164,7 @@ def _one_band(
     if not only:
         return []
     (e,) = only
-    return [
-        _finding(
-            "EE304",
-            severity=None,
-            certainty="not-applicable",
-            subject=subject,
-            evidence={
-                **evidence,
-                "level": e.level,
-                "level_ratio": e.ratio,
-                "level_ratio_low": e.ratio_low,
-                "level_ratio_high": e.ratio_high,
-            },
-            language=language,
-            **names,
-            stratum=c.risk,
-            level=e.level,
-            ratio=Num(e.ratio),
-        )
-    ]
+    return [one_level_finding(e, subject, evidence, {**names, "stratum": c.risk}, language)]
 
 
 def _discretion(
