@@ -823,32 +823,24 @@ def analyse_discretion(
     if source.total == 0:
         return empty
     reference = dict(config.reference) or config.reference_rule
-    crude_by_attribute = {
-        attribute: disparities(
+
+    def crude(grouping: str | tuple[str, ...]) -> tuple[Disparity, ...]:
+        """Return the crude selection-rate comparisons of one grouping, as the audit does."""
+        return disparities(
             source,
-            attributes=[attribute],
+            attributes=[grouping],
             metrics=["selection_rate"],
             reference=reference,
             favourable=config.favourable,
             confidence_level=config.confidence_level,
             adjust=config.adjust,
         )
-        for attribute in table.groups
-    }
+
+    crude_by_attribute = {attribute: crude(attribute) for attribute in table.groups}
     equal_risk: tuple[EqualRiskComparison, ...] = ()
     if chosen_risk is not None:
         crude_by_grouping = {
-            grouping: crude_by_attribute[grouping[0]]
-            if len(grouping) == 1
-            else disparities(
-                source,
-                attributes=[grouping],
-                metrics=["selection_rate"],
-                reference=reference,
-                favourable=config.favourable,
-                confidence_level=config.confidence_level,
-                adjust=config.adjust,
-            )
+            grouping: crude_by_attribute[grouping[0]] if len(grouping) == 1 else crude(grouping)
             for grouping in groupings(source, order=config.order)
         }
         equal_risk = _equal_risk(source, chosen_risk, decision, crude_by_grouping, config)
